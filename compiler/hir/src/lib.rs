@@ -1,0 +1,1 @@
+//! The typed high-level IR of cwcc.
