@@ -6,6 +6,11 @@
 //! [`diag::Diagnostic`]s, never panics.
 
 pub mod ast;
+pub mod ast_print;
 pub mod diag;
+pub mod lexer;
+pub mod literal;
+pub mod parse;
+pub mod pp;
 pub mod source;
 pub mod token;

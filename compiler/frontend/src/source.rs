@@ -74,6 +74,9 @@ pub struct SourceFile {
     line_starts: Vec<u32>,
     /// The `#include` directive that brought this file in, if any.
     pub included_from: Option<Span>,
+    /// Whether it is a header bundled with cwcc (`stdlib/include`): its declarations without
+    /// bodies are device-library builtins, and some warnings are not reported in it.
+    pub system: bool,
 }
 
 impl SourceFile {
@@ -135,8 +138,16 @@ impl SourceMap {
             text,
             line_starts,
             included_from,
+            system: false,
         });
         FileId(self.files.len() as u32 - 1)
+    }
+
+    /// Marks a file as a bundled system header.
+    pub fn mark_system(&mut self, id: FileId) {
+        if let Some(f) = self.files.get_mut(id.0 as usize) {
+            f.system = true;
+        }
     }
 
     /// Records a macro expansion and returns its id.

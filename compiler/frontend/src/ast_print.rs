@@ -1,0 +1,1 @@
+//! Printing the AST as indented text (for `--emit=ast` and snapshots).

@@ -1,0 +1,1 @@
+//! The logos lexer: text of one file to preprocessing tokens.

@@ -1,0 +1,1 @@
+//! Values of numeric, character and string literals.
