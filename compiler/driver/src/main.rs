@@ -1,1 +1,180 @@
-fn main() {}
+//! The `cwcc` command.
+
+use clap::Parser;
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use cwcc::cli::{self, Cli, ColorWhen, Emit, Target};
+use cwcc::{run_front_end, FsLoader, Stage};
+use cwcc_frontend::diag::{self, Diagnostic, RenderConfig, Severity};
+use cwcc_frontend::pp::PpConfig;
+use std::io::Write;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::normalize_args(std::env::args());
+    if args.get(1).map(String::as_str) == Some("run") {
+        eprintln!(
+            "error: `cwcc run` is not available yet: it needs the SIMT IR, the reference executor and the runtime, which are not built yet\n  = hint: `cwcc FILE.cu --emit=hir` checks a file with the front end"
+        );
+        return ExitCode::from(1);
+    }
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(&cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Runs the compiler; `Err` is a one-line error without a source location.
+fn run(cli: &Cli) -> Result<ExitCode, String> {
+    let input = cli
+        .input
+        .as_ref()
+        .ok_or("no input file\n  = hint: cwcc FILE.cu [-o OUT] [--emit=tokens|preprocessed|ast|hir]")?;
+    let text = std::fs::read(input)
+        .map_err(|e| format!("cannot read `{}`: {}", input.display(), io_reason(&e)))?;
+    let text = String::from_utf8(text)
+        .map_err(|_| format!("`{}` is not valid UTF-8 text", input.display()))?;
+
+    let target = match (cli.target, &cli.output) {
+        (Some(t), _) => Some(t),
+        (None, Some(out)) if cli.emit.is_none() => {
+            let ext = out.extension().and_then(|e| e.to_str()).unwrap_or("");
+            Some(Target::from_extension(ext).ok_or_else(|| {
+                format!(
+                    "cannot infer the target from the output file `{}`\n  = hint: use an extension .wasm, .spv, .wgsl or .o, or pass --target",
+                    out.display()
+                )
+            })?)
+        }
+        _ => None,
+    };
+
+    let mut config = PpConfig {
+        include_dirs: cli.include_dirs.clone(),
+        undefines: cli.undefines.clone(),
+        ..PpConfig::default()
+    };
+    if let Some(arch) = &cli.arch {
+        config.cuda_arch = cli::cuda_arch_value(arch)?;
+    }
+    for d in &cli.defines {
+        let (name, value) = match d.split_once('=') {
+            Some((n, v)) => (n.to_string(), v.to_string()),
+            None => (d.clone(), "1".to_string()),
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || name.starts_with(|c: char| c.is_ascii_digit()) {
+            return Err(format!("invalid macro name in `-D {d}`"));
+        }
+        config.defines.push((name, value));
+    }
+    if let Some(std) = &cli.std {
+        if !matches!(std.as_str(), "c++03" | "c++11" | "c++14" | "c++17" | "c++20" | "c++23") {
+            return Err(format!("unsupported -std value `{std}`: use c++11, c++14, c++17 or c++20"));
+        }
+    }
+
+    let stage = match cli.emit {
+        Some(Emit::Tokens) | Some(Emit::Preprocessed) => Stage::Preprocess,
+        Some(Emit::Ast) => Stage::Parse,
+        Some(Emit::Hir) | None => Stage::Hir,
+    };
+    let name = input.display().to_string();
+    let out = run_front_end(&name, text, &config, &FsLoader, stage);
+
+    let errors = report(cli, &out.sources, out.diags.iter());
+    if errors > 0 {
+        eprintln!(
+            "{errors} error{} generated.",
+            if errors == 1 { "" } else { "s" }
+        );
+        return Ok(ExitCode::from(1));
+    }
+
+    let printed = match cli.emit {
+        Some(Emit::Tokens) => Some(cwcc::dump_tokens(&out.sources, &out.tokens)),
+        Some(Emit::Preprocessed) => Some(cwcc_frontend::pp::tokens_to_text(&out.sources, &out.tokens)),
+        Some(Emit::Ast) => out.ast.as_ref().map(|tu| cwcc_frontend::ast_print::print(tu, &out.sources)),
+        Some(Emit::Hir) => out.hir.as_ref().map(|m| m.to_string()),
+        None => None,
+    };
+    if let Some(text) = printed {
+        match &cli.output {
+            Some(path) => std::fs::write(path, text)
+                .map_err(|e| format!("cannot write `{}`: {}", path.display(), io_reason(&e)))?,
+            None => {
+                let mut stdout = std::io::stdout().lock();
+                // A closed pipe (e.g. `| head`) is not an error worth reporting.
+                let _ = stdout.write_all(text.as_bytes());
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    if let Some(target) = target {
+        return Err(format!(
+            "the {} backend is not built yet: cwcc currently stops after the typed HIR\n  = hint: `--emit=hir` prints what the front end produced",
+            target.name()
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints diagnostics; returns the number of errors (warnings count with `--Werror`).
+fn report<'a>(
+    cli: &Cli,
+    sources: &cwcc_frontend::source::SourceMap,
+    diags: impl Iterator<Item = &'a Diagnostic>,
+) -> usize {
+    let choice = match cli.color {
+        ColorWhen::Always => ColorChoice::Always,
+        ColorWhen::Never => ColorChoice::Never,
+        ColorWhen::Auto => {
+            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                ColorChoice::Auto
+            } else {
+                ColorChoice::Never
+            }
+        }
+    };
+    let mut stderr = StandardStream::stderr(choice);
+    let mut errors = 0;
+    for d in diags {
+        let mut d = d.clone();
+        match d.severity {
+            Severity::Note if !cli.verbose => continue,
+            Severity::Warning if cli.no_warnings && !cli.werror => continue,
+            Severity::Warning if cli.werror => d.severity = Severity::Error,
+            _ => {}
+        }
+        if d.is_error() {
+            errors += 1;
+        }
+        let _ = diag::render(
+            sources,
+            &d,
+            &mut stderr,
+            RenderConfig {
+                short: cli.short_diagnostics,
+            },
+        );
+    }
+    errors
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}

@@ -1,0 +1,90 @@
+//! The `cwcc` driver as a library: runs the pipeline stages in order on one file.
+//!
+//! This is the only crate that touches the file system, argv, colors and exit codes
+//! (the stages below it are pure). The binary in `main.rs` is a thin layer over
+//! [`run_front_end`] and [`cli`].
+
+pub mod cli;
+pub mod loader;
+
+use cwcc_frontend::ast::TranslationUnit;
+use cwcc_frontend::diag::Diagnostics;
+use cwcc_frontend::pp::{self, PpConfig};
+use cwcc_frontend::source::{FileId, SourceMap};
+use cwcc_frontend::token::Token;
+use cwcc_frontend::{parse, source};
+
+pub use loader::FsLoader;
+
+/// How far to run the front end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// Preprocess only.
+    Preprocess,
+    /// Preprocess and parse.
+    Parse,
+    /// Preprocess, parse and build the typed HIR.
+    Hir,
+}
+
+/// Everything the front end produced for one file.
+#[derive(Debug, Default)]
+pub struct FrontEndOutput {
+    /// All files read (the input, its includes) and the macro expansions.
+    pub sources: SourceMap,
+    /// The input file's id in `sources`.
+    pub main: FileId,
+    /// Preprocessed tokens.
+    pub tokens: Vec<Token>,
+    /// The AST, when parsing ran.
+    pub ast: Option<TranslationUnit>,
+    /// The HIR, when it was built.
+    pub hir: Option<cwcc_hir::Module>,
+    /// All diagnostics of all stages.
+    pub diags: Diagnostics,
+}
+
+/// Runs the front end on `text` (named `name` in diagnostics) up to `stage`.
+///
+/// Later stages still run after errors in earlier ones where their input is usable, so one
+/// run reports as many problems as possible.
+pub fn run_front_end(
+    name: &str,
+    text: String,
+    config: &PpConfig,
+    loader: &dyn pp::IncludeLoader,
+    stage: Stage,
+) -> FrontEndOutput {
+    let mut out = FrontEndOutput::default();
+    let mut sources = source::SourceMap::new();
+    out.main = sources.add_file(name, text, None);
+    out.tokens = pp::preprocess(&mut sources, out.main, config, loader, &mut out.diags);
+    if stage >= Stage::Parse {
+        let tu = parse::parse(&out.tokens, &sources, &mut out.diags);
+        if stage >= Stage::Hir {
+            out.hir = Some(cwcc_hir::lower(&tu, &sources, &mut out.diags));
+        }
+        out.ast = Some(tu);
+    }
+    out.sources = sources;
+    out
+}
+
+/// One line per token: `file:line:col  KIND  text` (for `--emit=tokens`).
+pub fn dump_tokens(sources: &SourceMap, tokens: &[Token]) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    for t in tokens {
+        let loc = sources.describe(sources.user_span(t.span));
+        let kind = match t.kind {
+            cwcc_frontend::token::TokenKind::Punct(_) => "punct".to_string(),
+            k => format!("{k:?}").to_lowercase(),
+        };
+        let _ = write!(s, "{loc:<28} {kind:<12} {}", t.text);
+        if t.span.expansion.is_some() {
+            s.push_str("  (from macro)");
+        }
+        s.push('\n');
+    }
+    s
+}

@@ -1,0 +1,154 @@
+//! Tests of the `cwcc` binary as a user runs it: exit codes, outputs and messages.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn cwcc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cwcc"))
+        .args(args)
+        .output()
+        .expect("cwcc runs")
+}
+
+fn scratch(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cwcc-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write temp file");
+    path
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const SAXPY: &str = r#"#include <cuda_runtime.h>
+#define BLOCK 256
+__global__ void saxpy(int n, float a, const float* __restrict__ x, float* y) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = a * x[i] + y[i];
+}
+int main() {
+    float* d = nullptr;
+    cudaMalloc(&d, 1024);
+    saxpy<<<4, BLOCK>>>(1024, 2.0f, d, d);
+    return 0;
+}
+"#;
+
+#[test]
+fn help_and_version() {
+    let o = cwcc(&["--help"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("--emit"));
+    let o = cwcc(&["--version"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).starts_with("cwcc "));
+}
+
+#[test]
+fn emits_every_form() {
+    let file = scratch("saxpy.cu", SAXPY);
+    let f = file.to_str().expect("utf-8 path");
+    for (form, needle) in [
+        ("tokens", "saxpy"),
+        ("preprocessed", "256"),
+        ("ast", "saxpy"),
+        ("hir", "saxpy"),
+    ] {
+        let o = cwcc(&[f, &format!("--emit={form}")]);
+        assert!(o.status.success(), "--emit={form} failed: {}", stderr(&o));
+        assert!(stdout(&o).contains(needle), "--emit={form} output lacks `{needle}`");
+    }
+}
+
+#[test]
+fn nvcc_build_line_is_accepted() {
+    let file = scratch("saxpy2.cu", SAXPY);
+    let o = cwcc(&[
+        "-arch=sm_80",
+        "-std=c++17",
+        "-O3",
+        "-lineinfo",
+        "--use_fast_math",
+        "-Xcompiler",
+        "-Wall",
+        "--expt-relaxed-constexpr",
+        file.to_str().expect("utf-8 path"),
+        "--emit=hir",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn syntax_error_exits_1_with_location() {
+    let file = scratch("bad.cu", "__global__ void k(int* p) {\n    p[0] = 1\n}\n");
+    let o = cwcc(&[file.to_str().expect("utf-8 path"), "--emit=hir"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("error"), "{err}");
+    assert!(err.contains("bad.cu:"), "no location in: {err}");
+}
+
+#[test]
+fn missing_input_and_bad_flags_are_clear_errors() {
+    let o = cwcc(&["does-not-exist.cu"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot read `does-not-exist.cu`"));
+
+    let o = cwcc(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no input file"));
+
+    let file = scratch("ok.cu", "__global__ void k() {}\n");
+    let f = file.to_str().expect("utf-8 path");
+    let o = cwcc(&[f, "-arch=pascal"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("invalid -arch value"));
+
+    let o = cwcc(&[f, "-o", "out.xyz"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot infer the target"));
+
+    let o = cwcc(&[f, "--bogus-flag"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn backends_not_built_yet_say_so() {
+    let file = scratch("ok2.cu", "__global__ void k() {}\n");
+    let o = cwcc(&[file.to_str().expect("utf-8 path"), "-o", "k.wasm"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("wasm backend is not built yet"), "{}", stderr(&o));
+}
+
+#[test]
+fn defines_and_include_dirs() {
+    let dir = std::env::temp_dir().join(format!("cwcc-cli-inc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("consts.cuh"), "#define SCALE 3\n").expect("write header");
+    let file = scratch(
+        "defs.cu",
+        "#include \"consts.cuh\"\n#ifndef N\n#error N must be defined\n#endif\n__global__ void k(int* p) { p[0] = N * SCALE; }\n",
+    );
+    let f = file.to_str().expect("utf-8 path");
+    let inc = dir.to_str().expect("utf-8 path");
+    let o = cwcc(&[f, "--emit=preprocessed", "-I", inc, "-DN=7"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("7 * 3"), "{}", stdout(&o));
+    let o = cwcc(&[f, "--emit=preprocessed", "-I", inc]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("N must be defined"));
+}
+
+#[test]
+fn unsupported_header_is_named() {
+    let file = scratch("thrust.cu", "#include <thrust/device_vector.h>\n__global__ void k() {}\n");
+    let o = cwcc(&[file.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("unsupported: <thrust/device_vector.h>"), "{}", stderr(&o));
+}
