@@ -1,0 +1,706 @@
+//! Conversions: lvalue-to-rvalue, decay, promotions, the usual arithmetic conversions,
+//! implicit conversions with their overload-resolution rank, reference binding and casts.
+
+use super::consteval::scalar_like;
+use super::Lowerer;
+use crate::ir::{ConvertKind, Expr, ExprKind, ValueCategory};
+use crate::types::{AddrSpace, Scalar, Type, TypeId};
+use cwcc_frontend::ast::CastKind;
+use cwcc_frontend::diag::Diagnostic;
+
+/// The rank of an implicit conversion sequence (lower is better).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Rank {
+    /// Identity, lvalue transformations and qualification adjustments.
+    Exact,
+    /// Integral or floating promotion.
+    Promotion,
+    /// Any other standard conversion.
+    Conversion,
+    /// Through a converting constructor.
+    UserDefined,
+}
+
+/// The common type of the usual arithmetic conversions (\[expr.arith.conv\]).
+pub fn common_scalar(a: Scalar, b: Scalar) -> Scalar {
+    if a == Scalar::Double || b == Scalar::Double {
+        return Scalar::Double;
+    }
+    if a == Scalar::Float || b == Scalar::Float {
+        return Scalar::Float;
+    }
+    let (a, b) = (a.promoted(), b.promoted());
+    if a == b {
+        return a;
+    }
+    if a.is_signed() == b.is_signed() {
+        return if a.rank() >= b.rank() { a } else { b };
+    }
+    let (s, u) = if a.is_signed() { (a, b) } else { (b, a) };
+    if u.rank() >= s.rank() {
+        u
+    } else if u.fits_in(s) {
+        s
+    } else {
+        s.to_unsigned()
+    }
+}
+
+/// The rank of converting arithmetic type `from` to `to`.
+pub fn scalar_rank(from: Scalar, to: Scalar) -> Rank {
+    if from == to {
+        Rank::Exact
+    } else if (from.rank() < 3 && from.promoted() == to)
+        || (from == Scalar::Float && to == Scalar::Double)
+    {
+        Rank::Promotion
+    } else {
+        Rank::Conversion
+    }
+}
+
+/// Builds an expression node.
+pub(crate) fn mk(
+    kind: ExprKind,
+    ty: TypeId,
+    cat: ValueCategory,
+    span: cwcc_frontend::source::Span,
+) -> Expr {
+    Expr {
+        kind,
+        ty,
+        cat,
+        span,
+    }
+}
+
+impl Lowerer<'_> {
+    /// An rvalue of the expression: loads lvalues, decays arrays to pointers.
+    pub fn rvalue(&mut self, e: Expr) -> Expr {
+        let ValueCategory::LValue { space, mutable } = e.cat else {
+            return e;
+        };
+        match self.m.types.get(e.ty) {
+            Type::Array { elem, .. } => {
+                let ty = self.m.types.intern(Type::Pointer {
+                    pointee: elem,
+                    space,
+                    pointee_const: !mutable,
+                });
+                let span = e.span;
+                mk(
+                    ExprKind::Convert(ConvertKind::ArrayToPointer, Box::new(e)),
+                    ty,
+                    ValueCategory::RValue,
+                    span,
+                )
+            }
+            _ => {
+                let (ty, span) = (e.ty, e.span);
+                mk(
+                    ExprKind::Convert(ConvertKind::LValueToRValue, Box::new(e)),
+                    ty,
+                    ValueCategory::RValue,
+                    span,
+                )
+            }
+        }
+    }
+
+    /// Wraps `e` in a conversion of `kind` to `ty`.
+    pub fn conv(&mut self, kind: ConvertKind, e: Expr, ty: TypeId) -> Expr {
+        let span = e.span;
+        mk(
+            ExprKind::Convert(kind, Box::new(e)),
+            ty,
+            ValueCategory::RValue,
+            span,
+        )
+    }
+
+    /// The integer promotion of an arithmetic rvalue (enums promote to their underlying type).
+    pub fn promote(&mut self, e: Expr) -> Expr {
+        let e = self.rvalue(e);
+        let Some(s) = scalar_like(&self.m.types, e.ty) else {
+            return e;
+        };
+        let target = self.scalar(s.promoted());
+        self.cast_scalar(e, target)
+    }
+
+    /// Converts an arithmetic (or enum) rvalue to arithmetic (or enum) type `to`.
+    pub fn cast_scalar(&mut self, e: Expr, to: TypeId) -> Expr {
+        if e.ty == to {
+            return e;
+        }
+        let from_enum = matches!(self.m.types.get(e.ty), Type::Enum(_));
+        let to_enum = matches!(self.m.types.get(to), Type::Enum(_));
+        let (Some(f), Some(t)) = (
+            scalar_like(&self.m.types, e.ty),
+            scalar_like(&self.m.types, to),
+        ) else {
+            return e;
+        };
+        // Literal constants are converted in place.
+        if !from_enum && !to_enum {
+            let folded = match e.kind {
+                ExprKind::IntConst(v) if !t.is_floating() => {
+                    Some(ExprKind::IntConst(super::consteval::wrap_int(v, t)))
+                }
+                ExprKind::IntConst(v) if t == Scalar::Double => {
+                    Some(ExprKind::FloatConst(v as f64))
+                }
+                ExprKind::IntConst(v) => Some(ExprKind::FloatConst(f64::from(v as f32))),
+                ExprKind::FloatConst(v) if t == Scalar::Double => Some(ExprKind::FloatConst(v)),
+                ExprKind::FloatConst(v) if t == Scalar::Float => {
+                    Some(ExprKind::FloatConst(f64::from(v as f32)))
+                }
+                _ => None,
+            };
+            if let Some(kind) = folded {
+                return mk(kind, to, ValueCategory::RValue, e.span);
+            }
+        }
+        let kind = if t == Scalar::Bool && f != Scalar::Bool {
+            ConvertKind::BoolConv
+        } else if from_enum || to_enum {
+            if t.is_floating() {
+                let mid = self.scalar(f);
+                let e = self.conv(ConvertKind::EnumCast, e, mid);
+                return self.conv(ConvertKind::IntToFloat, e, to);
+            }
+            ConvertKind::EnumCast
+        } else {
+            match (f.is_floating(), t.is_floating()) {
+                (false, false) => ConvertKind::IntegralCast,
+                (true, true) => ConvertKind::FloatingCast,
+                (false, true) => ConvertKind::IntToFloat,
+                (true, false) => ConvertKind::FloatToInt,
+            }
+        };
+        self.conv(kind, e, to)
+    }
+
+    /// Converts a condition to `bool`.
+    pub fn condition_value(&mut self, e: Expr) -> Expr {
+        let e = self.rvalue(e);
+        let b = self.ty_bool();
+        match self.m.types.get(e.ty) {
+            Type::Error => e,
+            Type::Scalar(Scalar::Bool) => e,
+            Type::Scalar(_) | Type::Enum(_) | Type::Pointer { .. } | Type::Nullptr => {
+                self.conv(ConvertKind::BoolConv, e, b)
+            }
+            _ => {
+                let msg = format!(
+                    "value of type `{}` is not contextually convertible to `bool`",
+                    self.type_name(e.ty)
+                );
+                self.error(msg, e.span);
+                mk(
+                    ExprKind::Error,
+                    self.ty_error(),
+                    ValueCategory::RValue,
+                    e.span,
+                )
+            }
+        }
+    }
+
+    /// Whether `e` is a null pointer constant (`0`, `0L`, `nullptr`).
+    pub fn is_null_constant(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::NullPtr => true,
+            ExprKind::IntConst(0) => self
+                .m
+                .types
+                .as_scalar(e.ty)
+                .is_some_and(|s| s.is_integral() && s != Scalar::Bool),
+            _ => false,
+        }
+    }
+
+    /// The rank of the implicit conversion of `e` to `to`, or `None` if there is none.
+    pub fn conversion_rank(&self, e: &Expr, to: TypeId) -> Option<Rank> {
+        let types = &self.m.types;
+        if types.is_error(e.ty) || types.is_error(to) {
+            return Some(Rank::Exact);
+        }
+        if let Type::Reference { pointee, is_const } = types.get(to) {
+            if e.ty == pointee {
+                if let ValueCategory::LValue { mutable, .. } = e.cat {
+                    if mutable || is_const {
+                        return Some(Rank::Exact);
+                    }
+                    return None;
+                }
+                return if is_const { Some(Rank::Exact) } else { None };
+            }
+            if !is_const {
+                return None;
+            }
+            return self.conversion_rank(e, pointee);
+        }
+        // Array-to-pointer decay of lvalues is an exact match.
+        let from = match (types.get(e.ty), e.cat) {
+            (Type::Array { elem, .. }, ValueCategory::LValue { .. }) => Some(elem),
+            _ => None,
+        };
+        if let (
+            Some(elem),
+            Type::Pointer {
+                pointee,
+                pointee_const,
+                ..
+            },
+        ) = (from, types.get(to))
+        {
+            if elem == pointee {
+                let mutable = matches!(e.cat, ValueCategory::LValue { mutable: true, .. });
+                return if mutable || pointee_const {
+                    Some(Rank::Exact)
+                } else {
+                    None
+                };
+            }
+            if types.get(pointee) == Type::Void {
+                return Some(Rank::Conversion);
+            }
+            return None;
+        }
+        if e.ty == to {
+            return Some(Rank::Exact);
+        }
+        match (types.get(e.ty), types.get(to)) {
+            (Type::Scalar(f), Type::Scalar(t)) => Some(scalar_rank(f, t)),
+            (Type::Enum(en), Type::Scalar(t)) => {
+                let d = types.enum_def(en)?;
+                if d.scoped {
+                    return None;
+                }
+                if d.underlying.promoted() == t {
+                    Some(Rank::Promotion)
+                } else {
+                    Some(Rank::Conversion)
+                }
+            }
+            (Type::Pointer { .. } | Type::Nullptr, Type::Scalar(Scalar::Bool)) => {
+                Some(Rank::Conversion)
+            }
+            (Type::Nullptr, Type::Pointer { .. }) => Some(Rank::Conversion),
+            (Type::Scalar(_), Type::Pointer { .. }) if self.is_null_constant(e) => {
+                Some(Rank::Conversion)
+            }
+            (
+                Type::Pointer {
+                    pointee: fp,
+                    pointee_const: fc,
+                    ..
+                },
+                Type::Pointer {
+                    pointee: tp,
+                    pointee_const: tc,
+                    ..
+                },
+            ) => {
+                if fc && !tc {
+                    return None;
+                }
+                if fp == tp {
+                    Some(Rank::Exact)
+                } else if types.get(tp) == Type::Void {
+                    Some(Rank::Conversion)
+                } else {
+                    None
+                }
+            }
+            (_, Type::Record(r)) => {
+                // A converting (single-argument) constructor.
+                let info = self.records.get(&r)?;
+                let ok = info.ctors.iter().any(|c| match c {
+                    crate::scope::Callee::Fn(id) => {
+                        self.fn_decls.get(id.0 as usize).is_some_and(|d| {
+                            d.sig.params.len() == 1
+                                && !d.ast.specs.is_explicit
+                                && d.sig.params.first().is_some_and(|p| {
+                                    let p = match types.get(*p) {
+                                        Type::Reference { pointee, .. } => pointee,
+                                        _ => *p,
+                                    };
+                                    p == e.ty
+                                        || (scalar_like(types, p).is_some()
+                                            && scalar_like(types, e.ty).is_some())
+                                })
+                        })
+                    }
+                    crate::scope::Callee::Template(_) => false,
+                });
+                ok.then_some(Rank::UserDefined)
+            }
+            _ => None,
+        }
+    }
+
+    /// Converts `e` implicitly to `to` (initialization, assignment, argument passing,
+    /// return); `what` names the context in messages. A reference target yields the address.
+    pub fn convert_implicit(&mut self, e: Expr, to: TypeId, what: &str) -> Expr {
+        if self.m.types.is_error(e.ty) || self.m.types.is_error(to) {
+            return e;
+        }
+        if let Type::Reference { pointee, is_const } = self.m.types.get(to) {
+            return self.bind_reference(e, pointee, is_const, what);
+        }
+        let e = self.rvalue(e);
+        if e.ty == to {
+            return e;
+        }
+        let span = e.span;
+        match (self.m.types.get(e.ty), self.m.types.get(to)) {
+            (Type::Scalar(_), Type::Scalar(_)) | (Type::Enum(_), Type::Scalar(_)) => {
+                if let Type::Enum(en) = self.m.types.get(e.ty) {
+                    if self.m.types.enum_def(en).is_some_and(|d| d.scoped) {
+                        return self.bad_conversion(e, to, what);
+                    }
+                }
+                self.cast_scalar(e, to)
+            }
+            (Type::Pointer { .. } | Type::Nullptr, Type::Scalar(Scalar::Bool)) => {
+                self.conv(ConvertKind::BoolConv, e, to)
+            }
+            (Type::Nullptr, Type::Pointer { .. }) => self.conv(ConvertKind::NullToPointer, e, to),
+            (Type::Scalar(_), Type::Pointer { .. }) if self.is_null_constant(&e) => {
+                mk(ExprKind::NullPtr, to, ValueCategory::RValue, span)
+            }
+            (
+                Type::Pointer {
+                    pointee: fp,
+                    space: fs,
+                    pointee_const: fc,
+                },
+                Type::Pointer {
+                    pointee: tp,
+                    space: ts,
+                    pointee_const: tc,
+                },
+            ) => {
+                if fc && !tc {
+                    let msg = format!(
+                        "{what} discards the `const` qualifier: cannot convert `{}` to `{}`",
+                        self.type_name(e.ty),
+                        self.type_name(to)
+                    );
+                    self.error(msg, span);
+                    return e;
+                }
+                let void_target = self.m.types.get(tp) == Type::Void;
+                if fp != tp && !void_target {
+                    let msg = format!(
+                        "incompatible pointer types: cannot convert `{}` to `{}` in {what}",
+                        self.type_name(e.ty),
+                        self.type_name(to)
+                    );
+                    self.error(msg, span);
+                    return e;
+                }
+                self.adjust_pointer(e, fp, fs, tp, ts, tc)
+            }
+            (_, Type::Record(_)) => {
+                let args = vec![e];
+                match self.construct_record(to, args, span, true) {
+                    Some(c) => c,
+                    None => mk(ExprKind::Error, to, ValueCategory::RValue, span),
+                }
+            }
+            _ => self.bad_conversion(e, to, what),
+        }
+    }
+
+    /// Changes a pointer's pointee type, constness or address space.
+    fn adjust_pointer(
+        &mut self,
+        e: Expr,
+        fp: TypeId,
+        fs: AddrSpace,
+        tp: TypeId,
+        ts: AddrSpace,
+        tc: bool,
+    ) -> Expr {
+        let mut e = e;
+        if fs != ts {
+            let mid = self.m.types.intern(Type::Pointer {
+                pointee: fp,
+                space: ts,
+                pointee_const: tc,
+            });
+            e = self.conv(ConvertKind::AddrSpaceCast, e, mid);
+        }
+        let to = self.m.types.intern(Type::Pointer {
+            pointee: tp,
+            space: ts,
+            pointee_const: tc,
+        });
+        if e.ty != to {
+            e = self.conv(ConvertKind::PointerCast, e, to);
+        }
+        e
+    }
+
+    fn bad_conversion(&mut self, e: Expr, to: TypeId, what: &str) -> Expr {
+        let msg = format!(
+            "cannot convert `{}` to `{}` in {what}",
+            self.type_name(e.ty),
+            self.type_name(to)
+        );
+        self.error(msg, e.span);
+        let span = e.span;
+        mk(
+            ExprKind::Error,
+            self.ty_error(),
+            ValueCategory::RValue,
+            span,
+        )
+    }
+
+    /// Binds a reference of type `T&` / `const T&` to `e`, giving the address.
+    pub fn bind_reference(&mut self, e: Expr, pointee: TypeId, is_const: bool, what: &str) -> Expr {
+        let span = e.span;
+        let ptr_ty = self.m.types.intern(Type::Pointer {
+            pointee,
+            space: AddrSpace::Generic,
+            pointee_const: is_const,
+        });
+        if e.ty == pointee {
+            if let ValueCategory::LValue { space, mutable } = e.cat {
+                if !mutable && !is_const {
+                    let msg = format!(
+                        "binding a reference of type `{} &` to a `const` value drops the qualifier",
+                        self.type_name(pointee)
+                    );
+                    self.error(msg, span);
+                }
+                let raw = self.m.types.intern(Type::Pointer {
+                    pointee,
+                    space,
+                    pointee_const: is_const,
+                });
+                let addr = mk(
+                    ExprKind::AddrOf(Box::new(e)),
+                    raw,
+                    ValueCategory::RValue,
+                    span,
+                );
+                return if raw == ptr_ty {
+                    addr
+                } else {
+                    self.conv(ConvertKind::AddrSpaceCast, addr, ptr_ty)
+                };
+            }
+        }
+        if !is_const {
+            let msg = format!(
+                "cannot bind a non-const reference of type `{} &` to a temporary of type `{}`",
+                self.type_name(pointee),
+                self.type_name(e.ty)
+            );
+            self.error(msg, span);
+            return mk(
+                ExprKind::Error,
+                self.ty_error(),
+                ValueCategory::RValue,
+                span,
+            );
+        }
+        let v = self.convert_implicit(e, pointee, what);
+        let tmp = mk(
+            ExprKind::Materialize(Box::new(v)),
+            pointee,
+            ValueCategory::LValue {
+                space: AddrSpace::Local,
+                mutable: false,
+            },
+            span,
+        );
+        let raw = self.m.types.intern(Type::Pointer {
+            pointee,
+            space: AddrSpace::Local,
+            pointee_const: true,
+        });
+        let addr = mk(
+            ExprKind::AddrOf(Box::new(tmp)),
+            raw,
+            ValueCategory::RValue,
+            span,
+        );
+        self.conv(ConvertKind::AddrSpaceCast, addr, ptr_ty)
+    }
+
+    /// An explicit cast `(T)e`, `T(e)`, `static_cast<T>(e)`, `reinterpret_cast<T>(e)`.
+    pub fn convert_explicit(&mut self, e: Expr, to: TypeId, kind: CastKind) -> Expr {
+        if self.m.types.is_error(e.ty) || self.m.types.is_error(to) {
+            return e;
+        }
+        let span = e.span;
+        if self.m.types.get(to) == Type::Void {
+            let e = self.rvalue(e);
+            return self.conv(ConvertKind::ToVoid, e, to);
+        }
+        if let Type::Reference { pointee, is_const } = self.m.types.get(to) {
+            // `(T&)x` reinterprets the object: the result is an lvalue of type T.
+            if e.is_lvalue() && e.ty != pointee {
+                let ValueCategory::LValue { space, .. } = e.cat else {
+                    return e;
+                };
+                let raw = self.m.types.intern(Type::Pointer {
+                    pointee: e.ty,
+                    space,
+                    pointee_const: is_const,
+                });
+                let addr = mk(
+                    ExprKind::AddrOf(Box::new(e)),
+                    raw,
+                    ValueCategory::RValue,
+                    span,
+                );
+                let cast_ty = self.m.types.intern(Type::Pointer {
+                    pointee,
+                    space,
+                    pointee_const: is_const,
+                });
+                let p = self.conv(ConvertKind::PointerCast, addr, cast_ty);
+                return mk(
+                    ExprKind::Deref(Box::new(p)),
+                    pointee,
+                    ValueCategory::LValue {
+                        space,
+                        mutable: !is_const,
+                    },
+                    span,
+                );
+            }
+            let addr = self.bind_reference(e, pointee, is_const, "cast");
+            return mk(
+                ExprKind::Deref(Box::new(addr)),
+                pointee,
+                ValueCategory::LValue {
+                    space: AddrSpace::Generic,
+                    mutable: !is_const,
+                },
+                span,
+            );
+        }
+        let e = self.rvalue(e);
+        if e.ty == to {
+            return e;
+        }
+        let allows_reinterpret = matches!(
+            kind,
+            CastKind::CStyle | CastKind::Reinterpret | CastKind::Functional
+        );
+        match (self.m.types.get(e.ty), self.m.types.get(to)) {
+            (Type::Scalar(_) | Type::Enum(_), Type::Scalar(_) | Type::Enum(_)) => {
+                self.cast_scalar(e, to)
+            }
+            (Type::Pointer { .. }, Type::Pointer { .. }) => {
+                if kind == CastKind::Static {
+                    // static_cast only to and from `void *` (and qualification changes).
+                    return self.convert_implicit_or_void(e, to);
+                }
+                self.conv(ConvertKind::PointerCast, e, to)
+            }
+            (Type::Nullptr, Type::Pointer { .. }) => self.conv(ConvertKind::NullToPointer, e, to),
+            (Type::Pointer { .. }, Type::Scalar(s)) if s.is_integral() && allows_reinterpret => {
+                if s == Scalar::Bool {
+                    self.conv(ConvertKind::BoolConv, e, to)
+                } else {
+                    self.conv(ConvertKind::PointerToInt, e, to)
+                }
+            }
+            (Type::Scalar(s), Type::Pointer { .. }) if s.is_integral() && allows_reinterpret => {
+                self.conv(ConvertKind::IntToPointer, e, to)
+            }
+            (_, Type::Record(_)) => self.convert_implicit(e, to, "cast"),
+            _ => {
+                let msg = format!(
+                    "invalid cast from `{}` to `{}`",
+                    self.type_name(e.ty),
+                    self.type_name(to)
+                );
+                self.diags.push(Diagnostic::error(msg, span));
+                mk(
+                    ExprKind::Error,
+                    self.ty_error(),
+                    ValueCategory::RValue,
+                    span,
+                )
+            }
+        }
+    }
+
+    fn convert_implicit_or_void(&mut self, e: Expr, to: TypeId) -> Expr {
+        let from_void = matches!(self.m.types.get(e.ty), Type::Pointer { pointee, .. } if self.m.types.get(pointee) == Type::Void);
+        if from_void {
+            return self.conv(ConvertKind::PointerCast, e, to);
+        }
+        self.convert_implicit(e, to, "static_cast")
+    }
+
+    /// Applies the usual arithmetic conversions to two rvalues; returns them and their type.
+    pub fn usual_arith(&mut self, l: Expr, r: Expr) -> (Expr, Expr, TypeId) {
+        let l = self.rvalue(l);
+        let r = self.rvalue(r);
+        let (Some(a), Some(b)) = (
+            scalar_like(&self.m.types, l.ty),
+            scalar_like(&self.m.types, r.ty),
+        ) else {
+            let t = l.ty;
+            return (l, r, t);
+        };
+        let c = self.scalar(common_scalar(a, b));
+        let l = self.cast_scalar(l, c);
+        let r = self.cast_scalar(r, c);
+        (l, r, c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Scalar::*;
+
+    #[test]
+    fn usual_arithmetic_conversions_table() {
+        let table = [
+            (Char, Char, Int),
+            (Short, UShort, Int),
+            (Bool, Bool, Int),
+            (Int, UInt, UInt),
+            (Int, Long, Long),
+            (UInt, Long, Long),
+            (UInt, LongLong, LongLong),
+            (ULong, LongLong, ULongLong),
+            (Long, LongLong, LongLong),
+            (ULong, Long, ULong),
+            (Int, Float, Float),
+            (ULongLong, Float, Float),
+            (Float, Double, Double),
+            (UChar, UInt, UInt),
+            (Long, ULongLong, ULongLong),
+        ];
+        for (a, b, want) in table {
+            assert_eq!(common_scalar(a, b), want, "{a:?} with {b:?}");
+            assert_eq!(common_scalar(b, a), want, "{b:?} with {a:?}");
+        }
+    }
+
+    #[test]
+    fn promotion_ranks() {
+        assert_eq!(scalar_rank(Short, Int), Rank::Promotion);
+        assert_eq!(scalar_rank(Float, Double), Rank::Promotion);
+        assert_eq!(scalar_rank(Int, Float), Rank::Conversion);
+        assert_eq!(scalar_rank(Int, Long), Rank::Conversion);
+        assert_eq!(scalar_rank(Double, Float), Rank::Conversion);
+        assert_eq!(scalar_rank(Int, Int), Rank::Exact);
+        assert_eq!(scalar_rank(Char, Int), Rank::Promotion);
+        assert_eq!(scalar_rank(Char, UInt), Rank::Conversion);
+    }
+}
