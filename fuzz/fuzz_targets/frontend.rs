@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
         let out = cwcc::run_front_end(
             "fuzz.cu",
             text.to_string(),
-            &cwcc_frontend::pp::PpConfig::default(),
+            &cwcc_frontend::pp::PpConfig::nvcc(),
             &cwcc::FsLoader,
             cwcc::Stage::Hir,
         );

@@ -43,7 +43,7 @@ pub fn run_file(path: &Path, stage: Stage) -> FrontEndOutput {
 
 /// Runs the front end on source text named `name`.
 pub fn run_text(name: &str, text: String, stage: Stage) -> FrontEndOutput {
-    run_front_end(name, text, &PpConfig::default(), &FsLoader, stage)
+    run_front_end(name, text, &PpConfig::nvcc(), &FsLoader, stage)
 }
 
 fn in_file(sources: &SourceMap, span: Span, file: FileId) -> bool {
@@ -69,28 +69,10 @@ pub fn main_file_ast(out: &FrontEndOutput) -> String {
     let items: Vec<Item> = tu
         .items
         .iter()
-        .filter(|item| item_span(item).is_none_or(|s| in_file(&out.sources, s, out.main)))
+        .filter(|item| cwcc::item_span(item).is_none_or(|s| in_file(&out.sources, s, out.main)))
         .cloned()
         .collect();
     cwcc_frontend::ast_print::print(&TranslationUnit { items }, &out.sources)
-}
-
-/// The span of a top-level item.
-pub fn item_span(item: &Item) -> Option<Span> {
-    Some(match item {
-        Item::Function(f) => f.span,
-        Item::Variables(v) => v.span,
-        Item::Record(r) => r.span,
-        Item::Enum(e) => e.span,
-        Item::TypeAlias(a) => a.span,
-        Item::Namespace(n) => n.span,
-        Item::Template(t) => t.span,
-        Item::ExplicitInstantiation(_, s) => *s,
-        Item::StaticAssert(s) => s.span,
-        Item::Linkage(l) => l.span,
-        Item::UsingNamespace(_, s) | Item::UsingDecl(_, s) | Item::Access(_, s) | Item::Empty(s) => *s,
-        Item::HostCode(h) => h.span,
-    })
 }
 
 /// All diagnostics rendered as plain text (no colors), as `cwcc` prints them.

@@ -7,10 +7,10 @@
 pub mod cli;
 pub mod loader;
 
-use cwcc_frontend::ast::TranslationUnit;
+use cwcc_frontend::ast::{Item, TranslationUnit};
 use cwcc_frontend::diag::Diagnostics;
 use cwcc_frontend::pp::{self, PpConfig};
-use cwcc_frontend::source::{FileId, SourceMap};
+use cwcc_frontend::source::{FileId, SourceMap, Span};
 use cwcc_frontend::token::Token;
 use cwcc_frontend::{parse, source};
 
@@ -68,6 +68,45 @@ pub fn run_front_end(
     }
     out.sources = sources;
     out
+}
+
+/// The AST of the items written by the user: items whose text lies in a bundled system
+/// header (`stdlib/include`) are left out, so `--emit=ast` shows the user's own code.
+pub fn user_ast(tu: &TranslationUnit, sources: &SourceMap) -> String {
+    let items: Vec<_> = tu
+        .items
+        .iter()
+        .filter(|item| {
+            item_span(item).is_none_or(|s| {
+                sources
+                    .get_file(sources.user_span(s).file)
+                    .is_none_or(|f| !f.system)
+            })
+        })
+        .cloned()
+        .collect();
+    cwcc_frontend::ast_print::print(&TranslationUnit { items }, sources)
+}
+
+/// The span of a top-level item.
+pub fn item_span(item: &Item) -> Option<Span> {
+    Some(match item {
+        Item::Function(f) => f.span,
+        Item::Variables(v) => v.span,
+        Item::Record(r) => r.span,
+        Item::Enum(e) => e.span,
+        Item::TypeAlias(a) => a.span,
+        Item::Namespace(n) => n.span,
+        Item::Template(t) => t.span,
+        Item::ExplicitInstantiation(_, s) => *s,
+        Item::StaticAssert(s) => s.span,
+        Item::Linkage(l) => l.span,
+        Item::UsingNamespace(_, s)
+        | Item::UsingDecl(_, s)
+        | Item::Access(_, s)
+        | Item::Empty(s) => *s,
+        Item::HostCode(h) => h.span,
+    })
 }
 
 /// One line per token: `file:line:col  KIND  text` (for `--emit=tokens`).

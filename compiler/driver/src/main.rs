@@ -62,7 +62,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
     let mut config = PpConfig {
         include_dirs: cli.include_dirs.clone(),
         undefines: cli.undefines.clone(),
-        ..PpConfig::default()
+        ..PpConfig::nvcc()
     };
     if let Some(arch) = &cli.arch {
         config.cuda_arch = cli::cuda_arch_value(arch)?;
@@ -103,7 +103,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
     let printed = match cli.emit {
         Some(Emit::Tokens) => Some(cwcc::dump_tokens(&out.sources, &out.tokens)),
         Some(Emit::Preprocessed) => Some(cwcc_frontend::pp::tokens_to_text(&out.sources, &out.tokens)),
-        Some(Emit::Ast) => out.ast.as_ref().map(|tu| cwcc_frontend::ast_print::print(tu, &out.sources)),
+        Some(Emit::Ast) => out.ast.as_ref().map(|tu| cwcc::user_ast(tu, &out.sources)),
         Some(Emit::Hir) => out.hir.as_ref().map(|m| m.to_string()),
         None => None,
     };

@@ -47,6 +47,20 @@ pub struct PpConfig {
     pub undefines: Vec<String>,
     /// The value of `__CUDA_ARCH__` (e.g. 900 for sm_90).
     pub cuda_arch: u32,
+    /// Headers included before the main file, as `#include <NAME>` (nvcc includes
+    /// `cuda_runtime.h` implicitly; see [`PpConfig::nvcc`]).
+    pub implicit_includes: Vec<String>,
+}
+
+impl PpConfig {
+    /// The configuration nvcc behaves like: the defaults plus the implicit
+    /// `#include <cuda_runtime.h>` before the main file.
+    pub fn nvcc() -> PpConfig {
+        PpConfig {
+            implicit_includes: vec!["cuda_runtime.h".to_string()],
+            ..PpConfig::default()
+        }
+    }
 }
 
 impl Default for PpConfig {
@@ -56,12 +70,13 @@ impl Default for PpConfig {
             defines: Vec::new(),
             undefines: Vec::new(),
             cuda_arch: 900,
+            implicit_includes: Vec::new(),
         }
     }
 }
 
 /// CUDA libraries cwcc does not support: an `#include` of a header whose name starts with
-/// one of these prefixes is an error ("unsupported: NAME (library not supported by cwcc)"),
+/// one of these prefixes is an error ("unsupported: <NAME> (library not supported by cwcc)"),
 /// reported before any search so that a stray copy of the header cannot hide the problem.
 pub const UNSUPPORTED_HEADER_PREFIXES: &[&str] = &[
     "thrust/",
@@ -343,6 +358,19 @@ impl Preprocessor<'_> {
             }
             let id = self.sources.add_file("<command line>", text, None);
             self.push_file(id, None, "<command line>".to_string());
+            self.drain(&mut out);
+        }
+
+        if !self.config.implicit_includes.is_empty() {
+            let text: String = self
+                .config
+                .implicit_includes
+                .iter()
+                .map(|h| format!("#include <{h}>\n"))
+                .collect();
+            let id = self.sources.add_file("<implicit includes>", text, None);
+            self.sources.mark_system(id);
+            self.push_file(id, None, "<implicit includes>".to_string());
             self.drain(&mut out);
         }
 
@@ -1064,7 +1092,7 @@ impl Preprocessor<'_> {
         if is_unsupported(&name) {
             self.diags.push(
                 Diagnostic::error(
-                    format!("unsupported: {name} (library not supported by cwcc)"),
+                    format!("unsupported: <{name}> (library not supported by cwcc)"),
                     span,
                 )
                 .with_label("this header belongs to a CUDA library cwcc does not provide"),

@@ -320,9 +320,9 @@ fn missing_and_unsupported_headers() {
         out.errors(),
         vec![
             "cannot find include file `nope.h`",
-            "unsupported: thrust/device_vector.h (library not supported by cwcc)",
-            "unsupported: cublas_v2.h (library not supported by cwcc)",
-            "unsupported: cooperative_groups.h (library not supported by cwcc)",
+            "unsupported: <thrust/device_vector.h> (library not supported by cwcc)",
+            "unsupported: <cublas_v2.h> (library not supported by cwcc)",
+            "unsupported: <cooperative_groups.h> (library not supported by cwcc)",
         ]
     );
     let first = out.diags.iter().next().unwrap();
