@@ -59,9 +59,29 @@ fn main() {
         }
     });
     let mbps = |bytes: usize, d: Duration| bytes as f64 / 1e6 / d.as_secs_f64();
-    println!("corpus: {} files, {} bytes own source, {} bytes read incl. headers", files.len(), own_bytes, all_bytes);
-    println!("baseline  lex only (all bytes read)     {:>8.2} ms  {:>8.1} MB/s", lex.as_secs_f64() * 1e3, mbps(all_bytes, lex));
-    println!("front end pp+parse+hir (own source)     {:>8.2} ms  {:>8.1} MB/s", full.as_secs_f64() * 1e3, mbps(own_bytes, full));
-    println!("front end pp+parse+hir (all bytes read) {:>8.2} ms  {:>8.1} MB/s", full.as_secs_f64() * 1e3, mbps(all_bytes, full));
-    println!("ratio front end / lex baseline: {:.2}x", full.as_secs_f64() / lex.as_secs_f64());
+    println!(
+        "corpus: {} files, {} bytes own source, {} bytes read incl. headers",
+        files.len(),
+        own_bytes,
+        all_bytes
+    );
+    println!(
+        "baseline  lex only (all bytes read)     {:>8.2} ms  {:>8.1} MB/s",
+        lex.as_secs_f64() * 1e3,
+        mbps(all_bytes, lex)
+    );
+    println!(
+        "front end pp+parse+hir (own source)     {:>8.2} ms  {:>8.1} MB/s",
+        full.as_secs_f64() * 1e3,
+        mbps(own_bytes, full)
+    );
+    println!(
+        "front end pp+parse+hir (all bytes read) {:>8.2} ms  {:>8.1} MB/s",
+        full.as_secs_f64() * 1e3,
+        mbps(all_bytes, full)
+    );
+    println!(
+        "ratio front end / lex baseline: {:.2}x",
+        full.as_secs_f64() / lex.as_secs_f64()
+    );
 }

@@ -9,7 +9,10 @@ use cwcc_testsuite::{
 #[test]
 fn corpus_is_large_enough() {
     let n = cu_files("corpus").len();
-    assert!(n >= 60, "the corpus must hold at least 60 kernel files, found {n}");
+    assert!(
+        n >= 60,
+        "the corpus must hold at least 60 kernel files, found {n}"
+    );
 }
 
 #[test]

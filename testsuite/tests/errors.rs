@@ -7,11 +7,18 @@ use cwcc_testsuite::{cu_files, display_name, rendered_diagnostics, run_file};
 #[test]
 fn error_cases_fail_with_located_diagnostics() {
     let files = cu_files("errors");
-    assert!(files.len() >= 16, "expected at least 16 error cases, found {}", files.len());
+    assert!(
+        files.len() >= 16,
+        "expected at least 16 error cases, found {}",
+        files.len()
+    );
     for path in files {
         let out = run_file(&path, Stage::Hir);
         let name = display_name(&path);
-        assert!(out.diags.has_errors(), "{name}: expected an error, got none");
+        assert!(
+            out.diags.has_errors(),
+            "{name}: expected an error, got none"
+        );
         for d in out.diags.iter().filter(|d| d.is_error()) {
             assert!(!d.message.is_empty(), "{name}: empty error message");
         }

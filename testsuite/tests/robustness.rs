@@ -53,9 +53,17 @@ fn mutate(text: &str, ranges: &[(usize, usize)], i: usize, m: Mutation) -> Strin
     }
 }
 
-fn check_diagnostics(name: &str, what: &str, diags: &Diagnostics, sources: &cwcc_frontend::source::SourceMap) {
+fn check_diagnostics(
+    name: &str,
+    what: &str,
+    diags: &Diagnostics,
+    sources: &cwcc_frontend::source::SourceMap,
+) {
     for d in diags.iter() {
-        assert!(!d.message.trim().is_empty(), "{name} ({what}): diagnostic without a message");
+        assert!(
+            !d.message.trim().is_empty(),
+            "{name} ({what}): diagnostic without a message"
+        );
         if let Some((span, _)) = &d.primary {
             let file = sources.get_file(span.file);
             assert!(

@@ -133,15 +133,30 @@ pub struct Cli {
     pub code: Vec<String>,
 
     /// Options for the host compiler (accepted and ignored: cwcc compiles no host code).
-    #[arg(long = "Xcompiler", alias = "compiler-options", value_name = "OPTS", allow_hyphen_values = true)]
+    #[arg(
+        long = "Xcompiler",
+        alias = "compiler-options",
+        value_name = "OPTS",
+        allow_hyphen_values = true
+    )]
     pub xcompiler: Vec<String>,
 
     /// Options for ptxas (accepted and ignored).
-    #[arg(long = "Xptxas", alias = "ptxas-options", value_name = "OPTS", allow_hyphen_values = true)]
+    #[arg(
+        long = "Xptxas",
+        alias = "ptxas-options",
+        value_name = "OPTS",
+        allow_hyphen_values = true
+    )]
     pub xptxas: Vec<String>,
 
     /// Options for the linker (accepted and ignored).
-    #[arg(long = "Xlinker", alias = "linker-options", value_name = "OPTS", allow_hyphen_values = true)]
+    #[arg(
+        long = "Xlinker",
+        alias = "linker-options",
+        value_name = "OPTS",
+        allow_hyphen_values = true
+    )]
     pub xlinker: Vec<String>,
 
     /// Host compiler (accepted and ignored).
@@ -287,7 +302,9 @@ pub fn cuda_arch_value(arch: &str) -> Result<u32, String> {
         format!("invalid -arch value `{arch}`: expected sm_XX or compute_XX, e.g. sm_90")
     })?;
     if !(10..=1300).contains(&n) {
-        return Err(format!("invalid -arch value `{arch}`: unknown architecture"));
+        return Err(format!(
+            "invalid -arch value `{arch}`: unknown architecture"
+        ));
     }
     Ok(n * 10)
 }
@@ -303,8 +320,20 @@ mod tests {
     #[test]
     fn nvcc_spellings_are_rewritten() {
         assert_eq!(
-            norm(&["-arch=sm_80", "-std=c++17", "-O3", "-lineinfo", "--use_fast_math"]),
-            ["--arch=sm_80", "--std=c++17", "-O3", "--lineinfo", "--use_fast_math"]
+            norm(&[
+                "-arch=sm_80",
+                "-std=c++17",
+                "-O3",
+                "-lineinfo",
+                "--use_fast_math"
+            ]),
+            [
+                "--arch=sm_80",
+                "--std=c++17",
+                "-O3",
+                "--lineinfo",
+                "--use_fast_math"
+            ]
         );
         assert_eq!(norm(&["-arch", "sm_80"]), ["--arch", "sm_80"]);
         assert_eq!(

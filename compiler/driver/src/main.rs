@@ -36,10 +36,9 @@ fn main() -> ExitCode {
 
 /// Runs the compiler; `Err` is a one-line error without a source location.
 fn run(cli: &Cli) -> Result<ExitCode, String> {
-    let input = cli
-        .input
-        .as_ref()
-        .ok_or("no input file\n  = hint: cwcc FILE.cu [-o OUT] [--emit=tokens|preprocessed|ast|hir]")?;
+    let input = cli.input.as_ref().ok_or(
+        "no input file\n  = hint: cwcc FILE.cu [-o OUT] [--emit=tokens|preprocessed|ast|hir]",
+    )?;
     let text = std::fs::read(input)
         .map_err(|e| format!("cannot read `{}`: {}", input.display(), io_reason(&e)))?;
     let text = String::from_utf8(text)
@@ -72,14 +71,22 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             Some((n, v)) => (n.to_string(), v.to_string()),
             None => (d.clone(), "1".to_string()),
         };
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || name.starts_with(|c: char| c.is_ascii_digit()) {
+        if name.is_empty()
+            || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            || name.starts_with(|c: char| c.is_ascii_digit())
+        {
             return Err(format!("invalid macro name in `-D {d}`"));
         }
         config.defines.push((name, value));
     }
     if let Some(std) = &cli.std {
-        if !matches!(std.as_str(), "c++03" | "c++11" | "c++14" | "c++17" | "c++20" | "c++23") {
-            return Err(format!("unsupported -std value `{std}`: use c++11, c++14, c++17 or c++20"));
+        if !matches!(
+            std.as_str(),
+            "c++03" | "c++11" | "c++14" | "c++17" | "c++20" | "c++23"
+        ) {
+            return Err(format!(
+                "unsupported -std value `{std}`: use c++11, c++14, c++17 or c++20"
+            ));
         }
     }
 
@@ -102,7 +109,9 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
 
     let printed = match cli.emit {
         Some(Emit::Tokens) => Some(cwcc::dump_tokens(&out.sources, &out.tokens)),
-        Some(Emit::Preprocessed) => Some(cwcc_frontend::pp::tokens_to_text(&out.sources, &out.tokens)),
+        Some(Emit::Preprocessed) => {
+            Some(cwcc_frontend::pp::tokens_to_text(&out.sources, &out.tokens))
+        }
         Some(Emit::Ast) => out.ast.as_ref().map(|tu| cwcc::user_ast(tu, &out.sources)),
         Some(Emit::Hir) => out.hir.as_ref().map(|m| m.to_string()),
         None => None,

@@ -62,7 +62,10 @@ fn emits_every_form() {
     ] {
         let o = cwcc(&[f, &format!("--emit={form}")]);
         assert!(o.status.success(), "--emit={form} failed: {}", stderr(&o));
-        assert!(stdout(&o).contains(needle), "--emit={form} output lacks `{needle}`");
+        assert!(
+            stdout(&o).contains(needle),
+            "--emit={form} output lacks `{needle}`"
+        );
     }
 }
 
@@ -123,7 +126,11 @@ fn backends_not_built_yet_say_so() {
     let file = scratch("ok2.cu", "__global__ void k() {}\n");
     let o = cwcc(&[file.to_str().expect("utf-8 path"), "-o", "k.wasm"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("wasm backend is not built yet"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("wasm backend is not built yet"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -147,8 +154,15 @@ fn defines_and_include_dirs() {
 
 #[test]
 fn unsupported_header_is_named() {
-    let file = scratch("thrust.cu", "#include <thrust/device_vector.h>\n__global__ void k() {}\n");
+    let file = scratch(
+        "thrust.cu",
+        "#include <thrust/device_vector.h>\n__global__ void k() {}\n",
+    );
     let o = cwcc(&[file.to_str().expect("utf-8 path")]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("unsupported: <thrust/device_vector.h>"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("unsupported: <thrust/device_vector.h>"),
+        "{}",
+        stderr(&o)
+    );
 }
