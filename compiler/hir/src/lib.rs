@@ -46,6 +46,8 @@ pub mod types;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_source;
 
 pub use ir::Module;
 pub use lower::lower;

@@ -31,6 +31,10 @@ pub(crate) enum Callee {
     Template(FnTemplateId),
 }
 
+/// Index into the lowering's list of alias templates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct AliasTemplateId(pub u32);
+
 /// A concrete template argument.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum TArg {
@@ -53,6 +57,8 @@ pub(crate) enum Symbol {
     Fn(Callee),
     /// A class template.
     ClassTemplate(ClassTemplateId),
+    /// An alias template (`template <typename T> using P = T *;`).
+    AliasTemplate(AliasTemplateId),
     /// A compile-time value (enumerator, constexpr variable, static const member).
     Value(ConstVal, TypeId),
     /// A namespace.
@@ -192,6 +198,9 @@ pub(crate) enum LocalSymbol {
 #[derive(Debug, Default)]
 pub(crate) struct BlockScopes {
     scopes: Vec<HashMap<String, LocalSymbol>>,
+    /// Block-scope `using namespace` directives: (scope depth, index of the directive in
+    /// [`SymbolTable::using_dirs`]); removed from the table when their block closes.
+    pub directives: Vec<(usize, usize)>,
 }
 
 impl BlockScopes {
@@ -203,6 +212,11 @@ impl BlockScopes {
     /// Closes the innermost scope.
     pub fn pop(&mut self) {
         self.scopes.pop();
+    }
+
+    /// The number of open scopes.
+    pub fn depth(&self) -> usize {
+        self.scopes.len()
     }
 
     /// Binds `name` in the innermost scope; returns false if it is already bound there.

@@ -2,8 +2,10 @@
 //! implicit conversions with their overload-resolution rank, reference binding and casts.
 
 use super::consteval::scalar_like;
+use super::decls::function_suffix;
 use super::Lowerer;
 use crate::ir::{ConvertKind, Expr, ExprKind, ValueCategory};
+use crate::scope::FnDeclId;
 use crate::types::{AddrSpace, Scalar, Type, TypeId};
 use cwcc_frontend::ast::CastKind;
 use cwcc_frontend::diag::Diagnostic;
@@ -271,6 +273,9 @@ impl Lowerer<'_> {
         if e.ty == to {
             return Some(Rank::Exact);
         }
+        if self.find_conversion_op(e, to, false).is_some() {
+            return Some(Rank::UserDefined);
+        }
         match (types.get(e.ty), types.get(to)) {
             (Type::Scalar(f), Type::Scalar(t)) => Some(scalar_rank(f, t)),
             (Type::Enum(en), Type::Scalar(t)) => {
@@ -350,6 +355,10 @@ impl Lowerer<'_> {
         if let Type::Reference { pointee, is_const } = self.m.types.get(to) {
             return self.bind_reference(e, pointee, is_const, what);
         }
+        let e = match self.apply_conversion_op(e, to, false) {
+            Ok(converted) => return self.convert_implicit(converted, to, what),
+            Err(e) => e,
+        };
         let e = self.rvalue(e);
         if e.ty == to {
             return e;
@@ -413,6 +422,96 @@ impl Lowerer<'_> {
             }
             _ => self.bad_conversion(e, to, what),
         }
+    }
+
+    /// The conversion operator of `e`'s class that converts it to `to` (user-defined
+    /// conversion followed by a standard conversion), best rank first; on a tie, the one whose
+    /// `const` qualification matches the object. `explicit` also accepts results that only an
+    /// explicit cast can convert (arithmetic and pointer casts).
+    pub fn find_conversion_op(&self, e: &Expr, to: TypeId, explicit: bool) -> Option<FnDeclId> {
+        let types = &self.m.types;
+        let rid = types.as_record(e.ty)?;
+        if e.ty == to {
+            return None;
+        }
+        let info = self.records.get(&rid)?;
+        if info.conversions.is_empty() {
+            return None;
+        }
+        let object_const = matches!(e.cat, ValueCategory::LValue { mutable: false, .. });
+        let mut best: Option<(FnDeclId, Rank, bool)> = None;
+        for id in &info.conversions {
+            let Some(d) = self.fn_decls.get(id.0 as usize) else {
+                continue;
+            };
+            let method_const = function_suffix(&d.ast.declarator).is_some_and(|s| s.is_const);
+            if (object_const && !method_const) || (d.ast.specs.is_explicit && !explicit) {
+                continue;
+            }
+            let (ret, cat) = match types.get(d.sig.ret) {
+                Type::Reference { pointee, is_const } => (
+                    pointee,
+                    ValueCategory::LValue {
+                        space: AddrSpace::Generic,
+                        mutable: !is_const,
+                    },
+                ),
+                _ => (d.sig.ret, ValueCategory::RValue),
+            };
+            let result = mk(ExprKind::Error, ret, cat, e.span);
+            // Only one user-defined conversion is allowed in a sequence.
+            let rank = match self.conversion_rank_standard(&result, to) {
+                Some(r) => r,
+                None if explicit && self.explicitly_convertible(ret, to) => Rank::Conversion,
+                None => continue,
+            };
+            let matches_const = method_const == object_const;
+            let better = match best {
+                None => true,
+                Some((_, r, m)) => rank < r || (rank == r && matches_const && !m),
+            };
+            if better {
+                best = Some((*id, rank, matches_const));
+            }
+        }
+        best.map(|(id, _, _)| id)
+    }
+
+    /// The rank of a standard conversion (no constructor or conversion operator).
+    fn conversion_rank_standard(&self, e: &Expr, to: TypeId) -> Option<Rank> {
+        let types = &self.m.types;
+        if types.as_record(e.ty).is_some() || types.as_record(to).is_some() {
+            return (e.ty == to).then_some(Rank::Exact);
+        }
+        if let Type::Reference { pointee, .. } = types.get(to) {
+            if types.as_record(pointee).is_some() {
+                return (e.ty == pointee).then_some(Rank::Exact);
+            }
+        }
+        self.conversion_rank(e, to)
+    }
+
+    /// Whether an explicit cast converts `from` to `to` (arithmetic and pointer casts).
+    fn explicitly_convertible(&self, from: TypeId, to: TypeId) -> bool {
+        let types = &self.m.types;
+        let arith = |t: TypeId| scalar_like(types, t).is_some();
+        let ptr = |t: TypeId| matches!(types.get(t), Type::Pointer { .. });
+        (arith(from) && arith(to)) || (ptr(from) && ptr(to))
+    }
+
+    /// Calls the conversion operator that converts `e` to `to`, if `e`'s class has one;
+    /// gives `e` back unchanged otherwise.
+    pub fn apply_conversion_op(
+        &mut self,
+        e: Expr,
+        to: TypeId,
+        explicit: bool,
+    ) -> Result<Expr, Expr> {
+        let Some(id) = self.find_conversion_op(&e, to, explicit) else {
+            return Err(e);
+        };
+        let span = e.span;
+        Ok(self.finish_call(id, Some(e), Vec::new(), false, span))
     }
 
     /// Changes a pointer's pointee type, constness or address space.
@@ -588,6 +687,10 @@ impl Lowerer<'_> {
                 span,
             );
         }
+        let e = match self.apply_conversion_op(e, to, true) {
+            Ok(converted) => return self.convert_explicit(converted, to, kind),
+            Err(e) => e,
+        };
         let e = self.rvalue(e);
         if e.ty == to {
             return e;
@@ -600,12 +703,34 @@ impl Lowerer<'_> {
             (Type::Scalar(_) | Type::Enum(_), Type::Scalar(_) | Type::Enum(_)) => {
                 self.cast_scalar(e, to)
             }
-            (Type::Pointer { .. }, Type::Pointer { .. }) => {
+            (
+                Type::Pointer {
+                    pointee: fp,
+                    space: fs,
+                    pointee_const: fc,
+                },
+                Type::Pointer { space: ts, .. },
+            ) => {
                 if kind == CastKind::Static {
                     // static_cast only to and from `void *` (and qualification changes).
                     return self.convert_implicit_or_void(e, to);
                 }
-                self.conv(ConvertKind::PointerCast, e, to)
+                // A change of address space is explicit, separate from the reinterpretation.
+                let e = if fs == ts {
+                    e
+                } else {
+                    let mid = self.m.types.intern(Type::Pointer {
+                        pointee: fp,
+                        space: ts,
+                        pointee_const: fc,
+                    });
+                    self.conv(ConvertKind::AddrSpaceCast, e, mid)
+                };
+                if e.ty == to {
+                    e
+                } else {
+                    self.conv(ConvertKind::PointerCast, e, to)
+                }
             }
             (Type::Nullptr, Type::Pointer { .. }) => self.conv(ConvertKind::NullToPointer, e, to),
             (Type::Pointer { .. }, Type::Scalar(s)) if s.is_integral() && allows_reinterpret => {
@@ -637,9 +762,22 @@ impl Lowerer<'_> {
     }
 
     fn convert_implicit_or_void(&mut self, e: Expr, to: TypeId) -> Expr {
-        let from_void = matches!(self.m.types.get(e.ty), Type::Pointer { pointee, .. } if self.m.types.get(pointee) == Type::Void);
-        if from_void {
-            return self.conv(ConvertKind::PointerCast, e, to);
+        if let (
+            Type::Pointer {
+                pointee: fp,
+                space: fs,
+                pointee_const: fc,
+            },
+            Type::Pointer {
+                pointee: tp,
+                space: ts,
+                pointee_const: tc,
+            },
+        ) = (self.m.types.get(e.ty), self.m.types.get(to))
+        {
+            if self.m.types.get(fp) == Type::Void && (tc || !fc) {
+                return self.adjust_pointer(e, fp, fs, tp, ts, tc);
+            }
         }
         self.convert_implicit(e, to, "static_cast")
     }

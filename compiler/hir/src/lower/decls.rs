@@ -68,6 +68,46 @@ pub(crate) fn last_name(q: &ast::QualifiedName) -> &str {
         .unwrap_or("")
 }
 
+/// Splits the target type text of a conversion operator into identifiers, `::`, `*`, `&`
+/// and `&&`; anything else (template arguments, parentheses) is not supported.
+fn conversion_tokens(text: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {}
+            c if c.is_ascii_alphanumeric() || c == '_' => {
+                let mut w = String::from(c);
+                while let Some(&n) = chars.peek() {
+                    if n.is_ascii_alphanumeric() || n == '_' {
+                        w.push(n);
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                out.push(w);
+            }
+            ':' if chars.peek() == Some(&':') => {
+                chars.next();
+                out.push("::".into());
+            }
+            '*' => out.push("*".into()),
+            '&' if chars.peek() == Some(&'&') => {
+                chars.next();
+                out.push("&&".into());
+            }
+            '&' => out.push("&".into()),
+            _ => {
+                return Err(format!(
+                    "not supported yet: conversion to `{text}` (only plain type names, pointers and references)"
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The function suffix of a function declarator.
 pub(crate) fn function_suffix(d: &ast::Declarator) -> Option<&ast::FunctionSuffix> {
     match d.ops.first() {
@@ -137,7 +177,7 @@ impl<'a> Lowerer<'a> {
             }
             Item::UsingDecl(q, span) => {
                 let syms = self.in_context(ctx.clone(), |l| l.resolve_qualified(q));
-                if syms.is_empty() {
+                if syms.is_empty() && !self.declared_in_host_code(last_name(q)) {
                     let msg = format!(
                         "no member named `{}` for the using-declaration",
                         self.sources.snippet(q.span)
@@ -149,8 +189,45 @@ impl<'a> Lowerer<'a> {
                 }
             }
             Item::Access(..) | Item::Empty(_) => {}
-            Item::HostCode(h) => self.launches.extend(h.launches.iter()),
+            Item::HostCode(h) => {
+                self.launches.extend(h.launches.iter());
+                self.host_code.push(h);
+            }
         }
+    }
+
+    /// Whether `name` is declared in host code the parser skipped: a skipped host function
+    /// of that name, or a skipped declaration whose text has `name` as a word (e.g.
+    /// `using ::qsort;` after a `qsort` declaration with a function-pointer parameter).
+    pub fn declared_in_host_code(&self, name: &str) -> bool {
+        if name.is_empty() {
+            return false;
+        }
+        if self.host_function_named(name).is_some() {
+            return true;
+        }
+        let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        self.host_code.iter().any(|h| {
+            let text = self.sources.snippet(h.span);
+            text.match_indices(name).any(|(at, _)| {
+                let before = text[..at].chars().next_back();
+                let after = text[at + name.len()..].chars().next();
+                !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+            })
+        })
+    }
+
+    /// The span of the skipped host function named `name` (`host function `name``).
+    pub fn host_function_named(&self, name: &str) -> Option<Span> {
+        let exact = format!("host function `{name}`");
+        let member = format!("::{name}`");
+        self.host_code
+            .iter()
+            .find(|h| {
+                h.what == exact
+                    || (h.what.starts_with("host function `") && h.what.ends_with(&member))
+            })
+            .map(|h| h.span)
     }
 
     // ---------------------------------------------------------------------------------------
@@ -313,7 +390,12 @@ impl<'a> Lowerer<'a> {
         for s in &syms {
             match s {
                 Symbol::Type(t) => return *t,
-                Symbol::ClassTemplate(_) => {}
+                Symbol::AliasTemplate(id) => {
+                    let args = q.segments.last().and_then(|s| s.template_args.as_deref());
+                    return self
+                        .instantiate_alias(*id, args, q.span)
+                        .unwrap_or_else(|| self.ty_error());
+                }
                 _ => {}
             }
         }
@@ -361,6 +443,119 @@ impl<'a> Lowerer<'a> {
             self.error(format!("`{name}` does not name a type"), q.span);
         }
         self.ty_error()
+    }
+
+    /// The target type of a conversion operator, from the text after `operator`
+    /// (`uint3`, `const T *`, `unsigned int`, `ns::S &`). `Err` says why it cannot be used.
+    pub fn conversion_target(&mut self, text: &str) -> Result<TypeId, String> {
+        let tokens = conversion_tokens(text)?;
+        let split = tokens
+            .iter()
+            .position(|t| t == "*" || t == "&" || t == "&&")
+            .unwrap_or(tokens.len());
+        let (spec, declarator) = tokens.split_at(split);
+        let mut is_const = false;
+        let mut words: Vec<&str> = Vec::new();
+        for t in spec {
+            match t.as_str() {
+                "const" => is_const = true,
+                "volatile" => {}
+                w => words.push(w),
+            }
+        }
+        const BUILTIN_WORDS: [&str; 10] = [
+            "void", "bool", "char", "short", "int", "long", "signed", "unsigned", "float", "double",
+        ];
+        let mut ty = if words.is_empty() {
+            return Err(format!("`{text}` is not a type"));
+        } else if words.iter().all(|w| BUILTIN_WORDS.contains(w)) {
+            if words == ["void"] {
+                self.ty_void()
+            } else {
+                match scalar_from_words(&words.join(" ")) {
+                    Some(s) => self.scalar(s),
+                    None => return Err(format!("`{text}` is not a type")),
+                }
+            }
+        } else {
+            let path = words.concat();
+            self.named_type_from_path(&path)
+                .ok_or_else(|| format!("unknown type name `{path}`"))?
+        };
+        let mut i = 0;
+        while let Some(t) = declarator.get(i) {
+            i += 1;
+            match t.as_str() {
+                "*" => {
+                    ty = self.m.types.intern(Type::Pointer {
+                        pointee: ty,
+                        space: AddrSpace::Generic,
+                        pointee_const: is_const,
+                    });
+                    is_const = false;
+                    while let Some(q) = declarator.get(i) {
+                        match q.as_str() {
+                            "const" => is_const = true,
+                            "volatile" | "__restrict__" | "__restrict" => {}
+                            _ => break,
+                        }
+                        i += 1;
+                    }
+                }
+                "&" | "&&" => {
+                    ty = self.m.types.intern(Type::Reference {
+                        pointee: ty,
+                        is_const,
+                    });
+                    is_const = false;
+                }
+                other => return Err(format!("unexpected `{other}` in the target type")),
+            }
+        }
+        Ok(ty)
+    }
+
+    /// The type named by a `::`-separated path of plain identifiers, looked up from the
+    /// current context (block scopes, template parameters, then the symbol table).
+    fn named_type_from_path(&mut self, path: &str) -> Option<TypeId> {
+        let global = path.starts_with("::");
+        let path = path.trim_start_matches("::");
+        let mut segments = path.split("::");
+        let first = segments.next()?;
+        let rest: Vec<&str> = segments.collect();
+        if !global {
+            let local = match self.f.scopes.lookup(first) {
+                Some(crate::scope::LocalSymbol::Type(t)) => Some(t),
+                _ => match self.ctx.env.map.get(first) {
+                    Some(crate::scope::TArg::Type(t)) => Some(*t),
+                    _ => None,
+                },
+            };
+            if let Some(t) = local {
+                if rest.is_empty() {
+                    return Some(t);
+                }
+                let scope = self.scope_of_type(t)?;
+                return self.type_symbol(&qualify(&scope, &rest.join("::")));
+            }
+        }
+        if global {
+            return self.type_symbol(path);
+        }
+        let scope = self.ctx.scope.clone();
+        let syms = self.symbols.lookup(&scope, path)?;
+        syms.iter().find_map(|s| match s {
+            Symbol::Type(t) => Some(*t),
+            _ => None,
+        })
+    }
+
+    /// The type stored under a fully qualified key.
+    fn type_symbol(&self, key: &str) -> Option<TypeId> {
+        self.symbols.get(key)?.iter().find_map(|s| match s {
+            Symbol::Type(t) => Some(*t),
+            _ => None,
+        })
     }
 
     /// The symbols a qualified name stands for (empty if none). For one unqualified segment
@@ -429,6 +624,11 @@ impl<'a> Lowerer<'a> {
             let next = match found.first()? {
                 Symbol::Namespace => found_key,
                 Symbol::Type(t) => self.scope_of_type(*t)?,
+                Symbol::AliasTemplate(id) => {
+                    let t =
+                        self.instantiate_alias(*id, seg.template_args.as_deref(), seg.ident.span)?;
+                    self.scope_of_type(t)?
+                }
                 Symbol::ClassTemplate(id) => {
                     let t = match &seg.template_args {
                         Some(args) => self.instantiate_class_from_ast(*id, args, seg.ident.span)?,
@@ -593,6 +793,7 @@ impl<'a> Lowerer<'a> {
                         for (n, c) in binfo.methods {
                             info.methods.entry(n).or_default().extend(c);
                         }
+                        info.conversions.extend(binfo.conversions);
                     }
                     // Names of the base's scope are visible in the derived class.
                     self.symbols
@@ -1122,11 +1323,24 @@ impl<'a> Lowerer<'a> {
         let is_ctor =
             class.is_some() && f.specs.ty.is_none() && class_name.as_deref() == Some(name.as_str());
         let exec = Self::exec_of(&f.specs);
+        let mut conversion_target = None;
         if f.specs.ty.is_none() && !is_ctor && name.starts_with("operator") {
-            if exec.device {
-                self.error("not supported yet: conversion operators", f.declarator.span);
+            let text = name.trim_start_matches("operator").trim();
+            let target = self.in_context(ctx.clone(), |l| l.conversion_target(text));
+            match (target, class) {
+                (Ok(t), Some(_)) => conversion_target = Some(t),
+                (Err(why), _) if exec.device => {
+                    let msg = format!("cannot use the conversion operator `{name}`: {why}");
+                    self.error(msg, f.declarator.span);
+                    return None;
+                }
+                (Ok(_), None) if exec.device => {
+                    let msg = format!("conversion operator `{name}` must be a class member");
+                    self.error(msg, f.declarator.span);
+                    return None;
+                }
+                _ => return None,
             }
-            return None;
         }
         if f.specs.is_virtual && exec.device {
             self.error(
@@ -1136,7 +1350,22 @@ impl<'a> Lowerer<'a> {
         }
         let is_static = f.specs.storage == ast::Storage::Static;
         let member_class = if is_static { None } else { class };
-        let sig = self.in_context(ctx.clone(), |l| l.lower_sig(f, is_ctor));
+        // Host-only functions are not compiled: problems in their signatures (function
+        // pointer parameters, host-only types) are not reported; using one from device code
+        // is reported at the call.
+        let host_only = !exec.device && !exec.global;
+        let saved_diags = host_only.then(|| std::mem::take(self.diags));
+        let mut sig = self.in_context(ctx.clone(), |l| l.lower_sig(f, is_ctor));
+        if let Some(saved) = saved_diags {
+            *self.diags = saved;
+        }
+        let name = match conversion_target {
+            Some(t) => {
+                sig.ret = t;
+                format!("operator {}", self.type_name(t))
+            }
+            None => name,
+        };
         if exec.global && self.m.types.get(sig.ret) != Type::Void && !self.m.types.is_error(sig.ret)
         {
             self.error("a __global__ function must return void", f.declarator.span);
@@ -1222,6 +1451,9 @@ impl<'a> Lowerer<'a> {
             }
         } else if let Some(r) = member_class {
             if let Some(info) = self.records.get_mut(&r) {
+                if conversion_target.is_some() {
+                    info.conversions.push(id);
+                }
                 info.methods.entry(name).or_default().push(Callee::Fn(id));
             }
         } else {

@@ -522,14 +522,7 @@ impl<'a> Lowerer<'a> {
             if let Some(b) = BuiltinVar::from_name(name).filter(|_| q.segments.len() == 1) {
                 return self.builtin_expr(b, span);
             }
-            let mut d = Diagnostic::error(
-                format!("use of undeclared identifier `{}`", self.spelled(q)),
-                span,
-            );
-            if let Some(s) = self.suggest(name) {
-                d = d.with_note(format!("did you mean `{s}`?"));
-            }
-            self.diags.push(d);
+            self.undeclared(q, span, false);
             return self.err_expr(span);
         }
         match &syms[0] {
@@ -554,7 +547,7 @@ impl<'a> Lowerer<'a> {
                 );
                 self.err_expr(span)
             }
-            Symbol::Type(_) | Symbol::ClassTemplate(_) => {
+            Symbol::Type(_) | Symbol::ClassTemplate(_) | Symbol::AliasTemplate(_) => {
                 let msg = format!(
                     "unexpected type name `{}`: expected an expression",
                     self.spelled(q)
@@ -571,6 +564,46 @@ impl<'a> Lowerer<'a> {
                 self.err_expr(span)
             }
         }
+    }
+
+    /// Reports a name that lookup did not find: a name of skipped host code (a host function
+    /// or variable) is reported as such, anything else as undeclared with a suggestion.
+    fn undeclared(&mut self, q: &ast::QualifiedName, span: Span, is_call: bool) {
+        let name = last_name(q);
+        let function = format!(
+            "{} function `{}`",
+            if self.f.is_kernel {
+                "__global__"
+            } else {
+                "__device__"
+            },
+            self.f.name
+        );
+        if let Some(host) = self.host_function_named(name) {
+            let msg = if is_call {
+                format!(
+                    "calling a __host__ function `{}` from a {function} is not allowed",
+                    self.spelled(q)
+                )
+            } else {
+                format!(
+                    "the __host__ function `{}` cannot be used in a {function}",
+                    self.spelled(q)
+                )
+            };
+            self.diags.push(
+                Diagnostic::error(msg, span).with_secondary(host, "host function defined here"),
+            );
+            return;
+        }
+        let mut d = Diagnostic::error(
+            format!("use of undeclared identifier `{}`", self.spelled(q)),
+            span,
+        );
+        if let Some(s) = self.suggest(name) {
+            d = d.with_note(format!("did you mean `{s}`?"));
+        }
+        self.diags.push(d);
     }
 
     /// The name as spelled in the source (falls back to the last segment).
@@ -1503,6 +1536,9 @@ impl<'a> Lowerer<'a> {
             .get(chosen.0 as usize)
             .map(|d| d.sig.params.clone())
             .unwrap_or_default();
+        let mut args = args;
+        let defaults = self.default_args(chosen, args.len(), span);
+        args.extend(defaults);
         let args = self.convert_args(args, &params, false);
         Some(mk(
             ExprKind::Construct { ctor: fid, args },
@@ -1722,12 +1758,19 @@ impl<'a> Lowerer<'a> {
                 let name = last_name(q).to_string();
                 let explicit = self.explicit_targs(q);
                 // Locals shadow functions.
-                if q.segments.len() == 1 && self.f.scopes.lookup(&name).is_some() {
+                if q.segments.len() == 1
+                    && matches!(
+                        self.f.scopes.lookup(&name),
+                        Some(LocalSymbol::Local(_) | LocalSymbol::Global(_))
+                    )
+                {
                     let v = self.lower_name(q, callee.span);
-                    if !self.m.types.is_error(v.ty) {
-                        self.error("not supported yet: calling a variable (function pointers or function objects)", span);
+                    return self.call_object(v, vals, span);
+                }
+                if q.segments.len() == 1 && q.segments[0].template_args.is_none() {
+                    if let Some(LocalSymbol::Type(t)) = self.f.scopes.lookup(&name) {
+                        return self.construct_or_cast(t, vals, span);
                     }
-                    return self.err_expr(span);
                 }
                 // Member functions of the enclosing class.
                 let mut cands: Vec<Callee> = Vec::new();
@@ -1743,14 +1786,7 @@ impl<'a> Lowerer<'a> {
                 if cands.is_empty() {
                     let syms = self.resolve_qualified(q);
                     if syms.is_empty() {
-                        let mut d = Diagnostic::error(
-                            format!("use of undeclared identifier `{}`", self.spelled(q)),
-                            callee.span,
-                        );
-                        if let Some(s) = self.suggest(&name) {
-                            d = d.with_note(format!("did you mean `{s}`?"));
-                        }
-                        self.diags.push(d);
+                        self.undeclared(q, callee.span, true);
                         return self.err_expr(span);
                     }
                     for s in &syms {
@@ -1760,7 +1796,7 @@ impl<'a> Lowerer<'a> {
                                 let t = *t;
                                 return self.construct_or_cast(t, vals, span);
                             }
-                            Symbol::ClassTemplate(_) => {
+                            Symbol::ClassTemplate(_) | Symbol::AliasTemplate(_) => {
                                 let t = self.resolve_type_name(q);
                                 return self.construct_or_cast(t, vals, span);
                             }
@@ -1768,8 +1804,8 @@ impl<'a> Lowerer<'a> {
                         }
                     }
                     if cands.is_empty() {
-                        self.error("not supported yet: calling a variable (function pointers or function objects)", span);
-                        return self.err_expr(span);
+                        let v = self.lower_name(q, callee.span);
+                        return self.call_object(v, vals, span);
                     }
                 }
                 let explicit = match explicit {
@@ -1855,6 +1891,25 @@ impl<'a> Lowerer<'a> {
                 self.err_expr(span)
             }
         }
+    }
+
+    /// A call of a variable: a function object's `operator()`; function pointers are not
+    /// supported.
+    fn call_object(&mut self, object: Expr, vals: Vec<Expr>, span: Span) -> Expr {
+        if self.m.types.is_error(object.ty) {
+            return self.err_expr(span);
+        }
+        if matches!(self.m.types.get(object.ty), Type::Record(_)) {
+            let mut all = vec![object];
+            all.extend(vals);
+            return self.operator_call("()", all, span);
+        }
+        let msg = format!(
+            "not supported yet: calling a variable of type `{}` (function pointers)",
+            self.type_name(object.ty)
+        );
+        self.error(msg, span);
+        self.err_expr(span)
     }
 
     fn construct_or_cast(&mut self, t: TypeId, vals: Vec<Expr>, span: Span) -> Expr {
@@ -1959,8 +2014,47 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        let mut vals = vals;
+        let defaults = self.default_args(chosen, vals.len(), span);
+        vals.extend(defaults);
         args.extend(self.convert_args(vals, &params, variadic));
         self.call_result(fid, args, ret, span)
+    }
+
+    /// The default arguments of the parameters from `given` on, lowered in the callee's
+    /// context (`f(1)` for `f(int a, int b = 5)` passes `5` explicitly).
+    pub fn default_args(
+        &mut self,
+        id: crate::scope::FnDeclId,
+        given: usize,
+        span: Span,
+    ) -> Vec<Expr> {
+        let Some(d) = self.fn_decls.get(id.0 as usize) else {
+            return Vec::new();
+        };
+        let total = d.sig.params.len();
+        if given >= total {
+            return Vec::new();
+        }
+        let (ctx, name) = (d.ctx.clone(), d.name.clone());
+        let params: &'a [ast::Param] = super::decls::function_suffix(&d.ast.declarator)
+            .map(|s| s.params.as_slice())
+            .unwrap_or(&[]);
+        let mut out = Vec::new();
+        for i in given..total {
+            match params.get(i).and_then(|p| p.default.as_ref()) {
+                Some(def) => {
+                    let v = self.in_context(ctx.clone(), |l| l.lower_expr(def));
+                    out.push(v);
+                }
+                None => {
+                    let msg = format!("missing argument {} in the call of `{name}`", i + 1);
+                    self.error(msg, span);
+                    out.push(self.err_expr(span));
+                }
+            }
+        }
+        out
     }
 
     /// The address of an object for `this` (temporaries are materialized).

@@ -117,6 +117,14 @@ pub(crate) struct ClassTemplate<'a> {
     )>,
 }
 
+/// An alias template `template <params> using name = type;`.
+pub(crate) struct AliasTemplate<'a> {
+    pub params: &'a [ast::TemplateParam],
+    pub ty: &'a ast::TypeId,
+    pub ctx: Ctx,
+    pub name: String,
+}
+
 /// Extra information about a record used during lowering.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct RecordInfo {
@@ -126,6 +134,8 @@ pub(crate) struct RecordInfo {
     pub methods: HashMap<String, Vec<Callee>>,
     /// Constructors.
     pub ctors: Vec<Callee>,
+    /// Conversion operators (`operator T*()`); their signature's return type is the target.
+    pub conversions: Vec<FnDeclId>,
     /// Class template and arguments it was instantiated from.
     pub origin: Option<(ClassTemplateId, Vec<TArg>)>,
 }
@@ -159,12 +169,15 @@ pub(crate) struct Lowerer<'a> {
     pub fn_decls: Vec<FnDecl<'a>>,
     pub fn_templates: Vec<FnTemplate<'a>>,
     pub class_templates: Vec<ClassTemplate<'a>>,
+    pub alias_templates: Vec<AliasTemplate<'a>>,
     pub records: HashMap<RecordId, RecordInfo>,
     /// Kernels and explicit instantiations to start from.
     pub roots: Vec<FnDeclId>,
     /// Functions whose bodies still need lowering.
     pub queue: Vec<FnDeclId>,
     pub launches: Vec<&'a ast::LaunchSite>,
+    /// Host code the parser skipped, in source order (names declared there are host-only).
+    pub host_code: Vec<&'a ast::HostCode>,
     pub ctx: Ctx,
     pub f: FnState,
     /// Nesting of class template instantiations.
@@ -185,10 +198,12 @@ impl<'a> Lowerer<'a> {
             fn_decls: Vec::new(),
             fn_templates: Vec::new(),
             class_templates: Vec::new(),
+            alias_templates: Vec::new(),
             records: HashMap::new(),
             roots: Vec::new(),
             queue: Vec::new(),
             launches: Vec::new(),
+            host_code: Vec::new(),
             ctx: Ctx::default(),
             f: FnState::default(),
             class_depth: 0,

@@ -5,7 +5,7 @@ use super::{FnState, Lowerer};
 use crate::ir::{
     Block, Expr, ExprKind, Local, LocalId, Stmt, StmtKind, SwitchCase, Unroll, ValueCategory,
 };
-use crate::scope::{FnDeclId, LocalSymbol};
+use crate::scope::{FnDeclId, LocalSymbol, Symbol};
 use crate::types::{AddrSpace, Type};
 use cwcc_frontend::ast::{self, StmtKind as S};
 use cwcc_frontend::source::Span;
@@ -93,8 +93,24 @@ impl<'a> Lowerer<'a> {
             f.locals = locals;
             f.body = Some(Block { stmts });
         }
+        if let Some((_, first)) = self.f.scopes.directives.first() {
+            self.symbols.using_dirs.truncate(*first);
+        }
         self.ctx = saved_ctx;
         self.f = saved_fn;
+    }
+
+    /// Closes the innermost block scope and the `using namespace` directives made in it.
+    pub fn pop_scope(&mut self) {
+        self.f.scopes.pop();
+        let depth = self.f.scopes.depth();
+        while let Some(&(d, index)) = self.f.scopes.directives.last() {
+            if d <= depth {
+                break;
+            }
+            self.symbols.using_dirs.truncate(index);
+            self.f.scopes.directives.pop();
+        }
     }
 
     /// A constructor's member initializers as field assignments.
@@ -155,7 +171,7 @@ impl<'a> Lowerer<'a> {
         for s in &b.stmts {
             self.lower_stmt_into(s, &mut stmts);
         }
-        self.f.scopes.pop();
+        self.pop_scope();
         Block { stmts }
     }
 
@@ -167,7 +183,7 @@ impl<'a> Lowerer<'a> {
         self.f.scopes.push();
         let mut stmts = Vec::new();
         self.lower_stmt_into(s, &mut stmts);
-        self.f.scopes.pop();
+        self.pop_scope();
         Block { stmts }
     }
 
@@ -256,7 +272,7 @@ impl<'a> Lowerer<'a> {
                             } else {
                                 els.as_ref().map(|e| self.lower_as_block(e))
                             };
-                            self.f.scopes.pop();
+                            self.pop_scope();
                             pre.extend(b.map(|b| Stmt {
                                 kind: StmtKind::Block(b),
                                 span,
@@ -269,7 +285,7 @@ impl<'a> Lowerer<'a> {
                 }
                 let t = self.lower_as_block(then);
                 let e = els.as_ref().map(|e| self.lower_as_block(e));
-                self.f.scopes.pop();
+                self.pop_scope();
                 let stmt = Stmt {
                     kind: StmtKind::If {
                         cond: c,
@@ -345,7 +361,7 @@ impl<'a> Lowerer<'a> {
                 self.f.loop_depth += 1;
                 let b = self.lower_as_block(body);
                 self.f.loop_depth -= 1;
-                self.f.scopes.pop();
+                self.pop_scope();
                 let lp = Stmt {
                     kind: StmtKind::Loop {
                         cond: c,
@@ -480,6 +496,41 @@ impl<'a> Lowerer<'a> {
                 }
             }
             ast::Item::Empty(_) => {}
+            ast::Item::UsingNamespace(q, span) => {
+                match self.resolve_scope_path(&q.segments, q.global) {
+                    Some(key) => {
+                        let index = self.symbols.using_dirs.len();
+                        let depth = self.f.scopes.depth();
+                        self.symbols
+                            .using_dirs
+                            .push((self.ctx.scope.to_string(), key));
+                        self.f.scopes.directives.push((depth, index));
+                    }
+                    None => {
+                        let msg = format!("unknown namespace `{}`", self.sources.snippet(q.span));
+                        self.error(msg, *span);
+                    }
+                }
+            }
+            ast::Item::UsingDecl(q, span) => {
+                let syms = self.resolve_qualified(q);
+                match syms.first() {
+                    Some(Symbol::Type(t)) => {
+                        self.f.scopes.bind(last_name(q), LocalSymbol::Type(*t));
+                    }
+                    Some(_) => self.error(
+                        "not supported yet: using-declarations of functions or variables inside a function",
+                        *span,
+                    ),
+                    None => {
+                        let msg = format!(
+                            "no member named `{}` for the using-declaration",
+                            self.sources.snippet(q.span)
+                        );
+                        self.error(msg, *span);
+                    }
+                }
+            }
             other => {
                 let span = item_span(other);
                 self.error(
@@ -744,7 +795,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        self.f.scopes.pop();
+        self.pop_scope();
         self.f.switch_depth -= 1;
         let st = Stmt {
             kind: StmtKind::Switch { cond: c, cases },

@@ -3,10 +3,14 @@
 
 use super::conv::mk;
 use super::decls::{function_suffix, last_name};
-use super::{targs_display, ClassTemplate, FnDecl, FnTemplate, Lowerer, MAX_INSTANTIATION_DEPTH};
+use super::{
+    targs_display, AliasTemplate, ClassTemplate, FnDecl, FnTemplate, Lowerer,
+    MAX_INSTANTIATION_DEPTH,
+};
 use crate::ir::{Expr, ExprKind, ValueCategory};
 use crate::scope::{
-    Callee, ClassTemplateId, ConstVal, Ctx, Env, FnDeclId, FnTemplateId, Symbol, TArg,
+    AliasTemplateId, Callee, ClassTemplateId, ConstVal, Ctx, Env, FnDeclId, FnTemplateId, Symbol,
+    TArg,
 };
 use crate::types::{AddrSpace, Type, TypeId};
 use cwcc_frontend::ast::{self, DeclaratorOp, Item, TemplateArg, TemplateParam, TypeSpec};
@@ -130,7 +134,17 @@ impl<'a> Lowerer<'a> {
                 self.symbols.add(ctx.key(&name), Symbol::ClassTemplate(id));
             }
             Item::Variables(_) => self.error("not supported yet: variable templates", t.span),
-            Item::TypeAlias(_) => self.error("not supported yet: alias templates", t.span),
+            Item::TypeAlias(a) => {
+                let id = AliasTemplateId(self.alias_templates.len() as u32);
+                self.alias_templates.push(AliasTemplate {
+                    params: &t.params,
+                    ty: &a.ty,
+                    ctx: ctx.clone(),
+                    name: ctx.key(&a.name.name),
+                });
+                self.symbols
+                    .add(ctx.key(&a.name.name), Symbol::AliasTemplate(id));
+            }
             _ => self.error("not supported yet: this kind of template", t.span),
         }
     }
@@ -340,7 +354,9 @@ impl<'a> Lowerer<'a> {
         let syms = self.resolve_qualified(q);
         match syms.first() {
             Some(Symbol::Type(t)) => Some(*t),
-            Some(Symbol::ClassTemplate(_)) => Some(self.resolve_type_name(q)),
+            Some(Symbol::ClassTemplate(_) | Symbol::AliasTemplate(_)) => {
+                Some(self.resolve_type_name(q))
+            }
             _ => None,
         }
     }
@@ -354,6 +370,32 @@ impl<'a> Lowerer<'a> {
     ) -> Option<TypeId> {
         let args = self.lower_targs(args)?;
         self.instantiate_class(id, args, span)
+    }
+
+    /// The type an alias template names with written arguments (`DevPtr<const float>`).
+    pub fn instantiate_alias(
+        &mut self,
+        id: AliasTemplateId,
+        args: Option<&'a [TemplateArg]>,
+        span: Span,
+    ) -> Option<TypeId> {
+        let (params, ty, ctx, name) = {
+            let a = self.alias_templates.get(id.0 as usize)?;
+            (a.params, a.ty, a.ctx.clone(), a.name.clone())
+        };
+        let Some(args) = args else {
+            let msg = format!("use of alias template `{name}` requires template arguments");
+            self.error(msg, span);
+            return None;
+        };
+        let args = self.lower_targs(args)?;
+        let args = self.complete_args(params, &ctx, args, &name, span)?;
+        let env = self.env_with(&ctx, params, &args);
+        let inner = Ctx {
+            env: Rc::new(env),
+            ..ctx
+        };
+        Some(self.in_context(inner, |l| l.lower_type_id(ty)))
     }
 
     /// Completes arguments with defaults (evaluated in the template's context).
