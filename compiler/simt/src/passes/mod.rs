@@ -1,0 +1,32 @@
+//! The passes, one file each. [`by_name`] makes a pass from the name `--passes` uses.
+
+pub mod const_fold;
+pub mod dce;
+
+use crate::pass::Pass;
+
+/// The names of all passes.
+pub const PASS_NAMES: &[&str] = &["const-fold", "dce"];
+
+/// Makes the pass with this name.
+pub fn by_name(name: &str) -> Option<Box<dyn Pass>> {
+    match name {
+        "const-fold" => Some(Box::new(const_fold::ConstFold)),
+        "dce" => Some(Box::new(dce::DeadCodeElimination)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_makes_its_pass() {
+        for name in PASS_NAMES {
+            let pass = by_name(name).unwrap();
+            assert_eq!(pass.name(), *name);
+        }
+        assert!(by_name("nope").is_none());
+    }
+}
