@@ -199,6 +199,17 @@ pub enum FuncBody {
     Host(u32),
 }
 
+/// The head of an `if` statement.
+#[derive(Clone, Debug)]
+pub struct IfHead {
+    /// `if constexpr`.
+    pub is_constexpr: bool,
+    /// The C++17 init statement of `if (init; cond)`.
+    pub init: Option<Box<Stmt>>,
+    /// The condition.
+    pub cond: Condition,
+}
+
 /// The head of a loop or switch statement.
 #[derive(Clone, Debug)]
 pub enum LoopHead {
@@ -474,10 +485,16 @@ pub fn build_specs(cx: &Cx, specs: Vec<(Spec, usize, usize)>) -> (DeclSpecs, boo
             Spec::Const => out.is_const = true,
             Spec::Volatile => out.is_volatile = true,
             Spec::Restrict => {}
-            Spec::Align(_) => cx.warning(
-                "alignment on a variable or function declaration is ignored (put it on the struct)",
-                here,
-            ),
+            Spec::Align(a) => match &mut out.ty {
+                // `struct S { … } __attribute__((aligned(N)))`: the struct's alignment.
+                Some(TypeSpec::Record(rec)) if rec.align.is_none() && rec.members.is_some() => {
+                    rec.align = Some(a);
+                }
+                _ => cx.warning(
+                    "alignment on a variable or function declaration is ignored (put it on the struct)",
+                    here,
+                ),
+            },
             Spec::Builtin(k) => {
                 if out.ty.is_some() {
                     cx.error(
@@ -728,7 +745,9 @@ pub fn declaration(
     })]
 }
 
-/// A function definition; a skipped host body makes it [`Item::HostCode`].
+/// A function definition. A skipped host body gives two items: the function's declaration
+/// (`body: None`, so later stages know the host function by name) and [`Item::HostCode`]
+/// for the body with its kernel launches.
 pub fn function_def(
     cx: &Cx,
     specs: Vec<(Spec, usize, usize)>,
@@ -737,7 +756,7 @@ pub fn function_def(
     body: FuncBody,
     l: usize,
     r: usize,
-) -> Item {
+) -> Vec<Item> {
     let span = cx.span(l, r);
     let (specs, typedef) = build_specs(cx, specs);
     if typedef {
@@ -750,14 +769,14 @@ pub fn function_def(
         );
     }
     match body {
-        FuncBody::Block(block) => Item::Function(Function {
+        FuncBody::Block(block) => vec![Item::Function(Function {
             specs,
             declarator,
             member_inits,
             body: Some(block),
             defaulted: None,
             span,
-        }),
+        })],
         FuncBody::Host(idx) => {
             let name = declarator
                 .name
@@ -769,11 +788,32 @@ pub fn function_def(
                 .get(idx as usize)
                 .map(|h| h.launches.clone())
                 .unwrap_or_default();
-            Item::HostCode(HostCode {
+            let host = Item::HostCode(HostCode {
                 what: format!("host function `{name}`"),
                 span,
                 launches,
-            })
+            });
+            if !is_function_declarator(&declarator) {
+                return vec![host];
+            }
+            // The declaration ends where the body starts.
+            let body_start = cx
+                .hosts
+                .get(idx as usize)
+                .map(|h| h.span)
+                .filter(|b| b.file == span.file && b.lo > span.lo)
+                .map_or(span, |b| Span { hi: b.lo, ..span });
+            vec![
+                Item::Function(Function {
+                    specs,
+                    declarator,
+                    member_inits,
+                    body: None,
+                    defaulted: None,
+                    span: body_start,
+                }),
+                host,
+            ]
         }
     }
 }
@@ -823,6 +863,25 @@ pub fn explicit_instantiation(cx: &Cx, items: Vec<Item>, l: usize, r: usize) -> 
         .into_iter()
         .map(|item| Item::ExplicitInstantiation(Box::new(item), span))
         .collect()
+}
+
+/// A parenthesised abstract declarator `(*)`, `(&)`, `(**)`.
+pub fn abstract_group(
+    cx: &Cx,
+    op: DeclaratorOp,
+    inner: Option<Declarator>,
+    l: usize,
+    r: usize,
+) -> Declarator {
+    let span = cx.span(l, r);
+    match inner {
+        Some(d) => d.wrap(op, span),
+        None => Declarator {
+            name: None,
+            ops: vec![op],
+            span,
+        },
+    }
 }
 
 /// The expressions of a braced list (or the one expression of another initializer).
@@ -915,21 +974,14 @@ pub fn construct(
 }
 
 /// An `if` statement.
-pub fn if_stmt(
-    cx: &Cx,
-    head: (bool, Condition),
-    then: Stmt,
-    els: Option<Stmt>,
-    l: usize,
-    r: usize,
-) -> Stmt {
+pub fn if_stmt(cx: &Cx, head: IfHead, then: Stmt, els: Option<Stmt>, l: usize, r: usize) -> Stmt {
     Stmt {
         kind: StmtKind::If {
-            init: None,
-            cond: head.1,
+            init: head.init,
+            cond: head.cond,
             then: Box::new(then),
             els: els.map(Box::new),
-            is_constexpr: head.0,
+            is_constexpr: head.is_constexpr,
         },
         span: cx.span(l, r),
     }

@@ -22,8 +22,13 @@
 //! - A function definition at namespace or class scope whose specifiers contain neither
 //!   `__device__` nor `__global__` is host code: its body becomes one [`Tok::HostBody`] token and
 //!   the kernel launches in it are recorded in [`HostBodyInfo`].
-//! - `__attribute__((…))`, `__declspec(…)`, `[[…]]`, `override`, `final` and
-//!   `noexcept(…)`'s operand are dropped; `asm(…)` and lambdas become one token each.
+//! - `__attribute__((aligned(N)))` becomes `__align__(N)` where a specifier may stand; other
+//!   attributes (`__attribute__`, `__declspec`, `[[…]]`) are dropped with one note per name;
+//!   `override`, `final` and `noexcept(…)`'s operand are dropped; `asm(…)` and lambdas become
+//!   one token each.
+//! - A `(` after a type that opens a parenthesised declarator (`float (&a)[4]`,
+//!   `void (*fp)(int)`) becomes [`Tok::DeclParen`].
+//! - A leading `::` before a type or namespace name is dropped (`::T x;`).
 //! - The layout of declarations (where each namespace-level declaration ends, where namespaces
 //!   and `extern "C"` blocks open and close) is recorded for the chunked, error-tolerant parse.
 
@@ -93,6 +98,9 @@ pub struct Classified<'a> {
     pub hosts: Vec<HostBodyInfo>,
     /// Declaration and group boundaries at namespace level.
     pub layout: Vec<LayoutEvent>,
+    /// A bracket is still open at the end of the file (already reported); the parser does not
+    /// report the resulting "unexpected end" again.
+    pub unclosed_at_end: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -179,6 +187,8 @@ struct Classifier<'a, 's> {
     qualifier: Option<Option<usize>>,
     force_type: bool,
     last_template_name: Option<String>,
+    /// Attribute names already reported as ignored (one note per name).
+    noted_attributes: std::collections::HashSet<String>,
 }
 
 /// Classifies `tokens` (see the module documentation).
@@ -206,6 +216,7 @@ pub fn classify<'a>(
         qualifier: None,
         force_type: false,
         last_template_name: None,
+        noted_attributes: std::collections::HashSet::new(),
     };
     c.out.toks.reserve(tokens.len());
     c.out.spans.reserve(tokens.len());
@@ -435,13 +446,83 @@ impl<'a> Classifier<'a, '_> {
             i = self.step(i);
         }
         if !self.brackets.is_empty() {
+            self.out.unclosed_at_end = true;
             if let Some(t) = self.raw.last() {
-                self.diags.push(
-                    Diagnostic::error("unexpected end of file: a bracket is not closed", t.span)
-                        .with_label("the file ends here"),
-                );
+                let diag = match self.first_unclosed() {
+                    Some(open) => {
+                        let o = &self.raw[open];
+                        let what = match self.function_of_brace(open) {
+                            Some(name) => format!("the `{{` of `{name}`"),
+                            None => format!("this `{}`", o.text),
+                        };
+                        Diagnostic::error(
+                            format!("unexpected end of file: {what} is never closed"),
+                            o.span,
+                        )
+                        .with_label(format!("this `{}` has no matching closing bracket", o.text))
+                        .with_secondary(t.span, "the file ends here")
+                    }
+                    None => {
+                        Diagnostic::error("unexpected end of file: a bracket is not closed", t.span)
+                            .with_label("the file ends here")
+                    }
+                };
+                self.diags.push(diag);
             }
         }
+    }
+
+    /// The name of the function whose body the `{` at `open` starts (`name(…) {`).
+    fn function_of_brace(&self, open: usize) -> Option<String> {
+        let mut j = open.checked_sub(1)?;
+        // Qualifiers between `)` and `{`.
+        while self.raw[j].kind == TokenKind::Ident
+            && matches!(
+                self.raw[j].text.as_str(),
+                "const" | "noexcept" | "override" | "final"
+            )
+        {
+            j = j.checked_sub(1)?;
+        }
+        if !self.raw[j].is_punct(Punct::RParen) {
+            return None;
+        }
+        let mut depth = 0usize;
+        loop {
+            let t = &self.raw[j];
+            if t.is_punct(Punct::RParen) {
+                depth += 1;
+            } else if t.is_punct(Punct::LParen) {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            j = j.checked_sub(1)?;
+        }
+        let name = self.raw.get(j.checked_sub(1)?)?;
+        (name.kind == TokenKind::Ident && Kw::from_spelling(&name.text).is_none())
+            .then(|| name.text.clone())
+    }
+
+    /// The outermost bracket `(`, `[` or `{` of the file that is never closed.
+    fn first_unclosed(&self) -> Option<usize> {
+        let mut open: Vec<usize> = Vec::new();
+        for (j, t) in self.raw.iter().enumerate() {
+            match t.kind {
+                TokenKind::Punct(Punct::LParen | Punct::LBracket | Punct::LBrace) => open.push(j),
+                TokenKind::Punct(Punct::RParen | Punct::RBracket | Punct::RBrace) => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        // The innermost brace of the unclosed ones: usually the function body left open.
+        open.iter()
+            .rev()
+            .find(|&&j| self.raw[j].is_punct(Punct::LBrace))
+            .or(open.first())
+            .copied()
     }
 
     /// Handles the token at `i`, returns the index of the next one.
@@ -537,7 +618,7 @@ impl<'a> Classifier<'a, '_> {
         let span = t.span;
         let next = self.raw.get(i + 1);
         match text {
-            "__attribute__" | "__declspec" => return self.skip_balanced(i + 1),
+            "__attribute__" | "__declspec" => return self.attribute(i),
             "__grid_constant__" => return i + 1,
             "override" | "final"
                 if matches!(
@@ -897,7 +978,7 @@ impl<'a> Classifier<'a, '_> {
         // Attributes and alignment before the name are handled by the main loop.
         while let Some(t) = self.raw.get(j) {
             if t.is_ident("__attribute__") || t.is_ident("__declspec") {
-                j = self.skip_balanced(j + 1);
+                j = self.attribute(j);
             } else if t.is_ident("__align__") || t.is_ident("alignas") {
                 // Emit them through the normal path.
                 let end = self.skip_balanced(j + 1);
@@ -955,6 +1036,187 @@ impl<'a> Classifier<'a, '_> {
         j + 1
     }
 
+    /// Whether the `(` at `i` opens a parenthesised declarator: it follows a type and holds
+    /// pointer or reference operators and at most a name, and a `[` or `(` follows it
+    /// (`float (&shm)[32]`, `int (*p)[4]`, `void (*fp)(int)`, abstract `float (*)[4]`).
+    fn opens_declarator_group(&self, i: usize) -> bool {
+        let after_type = matches!(
+            self.prev(),
+            Some(
+                Tok::TypeName(_)
+                    | Tok::Kw(
+                        Kw::Int
+                            | Kw::Float
+                            | Kw::Double
+                            | Kw::Char
+                            | Kw::Char16
+                            | Kw::Char32
+                            | Kw::WChar
+                            | Kw::Bool
+                            | Kw::Long
+                            | Kw::Short
+                            | Kw::Unsigned
+                            | Kw::Signed
+                            | Kw::Void
+                            | Kw::Const
+                            | Kw::Volatile
+                            | Kw::Restrict
+                            | Kw::Auto
+                    )
+            )
+        );
+        if !after_type {
+            return false;
+        }
+        let mut j = i + 1;
+        let mut ops = 0usize;
+        while let Some(t) = self.raw.get(j) {
+            let op = t.is_punct(Punct::Star) || t.is_punct(Punct::Amp) || t.is_punct(Punct::AmpAmp);
+            let qual = ops > 0
+                && t.kind == TokenKind::Ident
+                && matches!(
+                    t.text.as_str(),
+                    "const" | "volatile" | "__restrict__" | "__restrict"
+                );
+            if op {
+                ops += 1;
+            } else if !qual {
+                break;
+            }
+            j += 1;
+        }
+        if ops == 0 {
+            return false;
+        }
+        if self
+            .raw
+            .get(j)
+            .is_some_and(|t| t.kind == TokenKind::Ident && Kw::from_spelling(&t.text).is_none())
+        {
+            j += 1;
+        }
+        is_punct(self.raw.get(j), Punct::RParen)
+            && (is_punct(self.raw.get(j + 1), Punct::LBracket)
+                || is_punct(self.raw.get(j + 1), Punct::LParen))
+    }
+
+    /// `__attribute__((a, b(args)))` or `__declspec(a)` at `i`: `aligned(N)` / `align(N)`
+    /// becomes `__align__(N)` where a declaration specifier may stand (the parser maps it to
+    /// the struct's alignment); every other attribute is dropped with a note, once per name.
+    /// Returns the index after the attribute.
+    fn attribute(&mut self, i: usize) -> usize {
+        let end = self.skip_balanced(i + 1);
+        if end <= i + 1 {
+            // `__attribute__` without parentheses: nothing to read.
+            let span = self.raw[i].span;
+            self.note_attribute(&self.raw[i].text.clone(), span);
+            return i + 1;
+        }
+        let declspec = self.raw[i].is_ident("__declspec");
+        // The attribute list lies inside one pair of parentheses for `__declspec(…)` and two
+        // for `__attribute__((…))`.
+        let (from, to) = if !declspec && is_punct(self.raw.get(i + 2), Punct::LParen) {
+            (i + 3, end.saturating_sub(2))
+        } else {
+            (i + 2, end.saturating_sub(1))
+        };
+        // A specifier position: not after a declarator's name or suffix.
+        let spec_position = !matches!(
+            self.prev(),
+            Some(Tok::Ident(_) | Tok::P(Punct::RBracket | Punct::RParen))
+        );
+        let mut j = from;
+        while j < to {
+            let Some(name_tok) = self.raw.get(j) else {
+                break;
+            };
+            if name_tok.is_punct(Punct::Comma) {
+                j += 1;
+                continue;
+            }
+            let name = name_tok.text.trim_matches('_').to_string();
+            let name_span = name_tok.span;
+            let mut next = j + 1;
+            let mut args: Option<(usize, usize)> = None;
+            if is_punct(self.raw.get(j + 1), Punct::LParen) {
+                if let Some(close) = self.matching(j + 1, Punct::LParen, Punct::RParen) {
+                    args = Some((j + 1, close));
+                    next = close + 1;
+                }
+            }
+            match (name.as_str(), args) {
+                ("aligned" | "align", Some((open, close))) if close > open + 1 => {
+                    if spec_position {
+                        self.emit(Tok::Kw(Kw::Align), name_span);
+                        self.emit(Tok::P(Punct::LParen), self.raw[open].span);
+                        let mut k = open + 1;
+                        while k < close {
+                            k = self.step(k);
+                        }
+                        self.emit(Tok::P(Punct::RParen), self.raw[close].span);
+                    } else {
+                        self.diags.push(Diagnostic::warning(
+                            "alignment attribute after a declarator is ignored (put it on the struct)",
+                            name_span,
+                        ));
+                    }
+                }
+                _ => {
+                    if name_tok.kind == TokenKind::Ident {
+                        self.note_attribute(&name, name_span);
+                    }
+                }
+            }
+            j = next;
+        }
+        end
+    }
+
+    /// Reports once per name that an attribute is ignored.
+    fn note_attribute(&mut self, name: &str, span: Span) {
+        if self.noted_attributes.insert(name.to_string()) {
+            self.diags.push(Diagnostic::note(
+                format!("ignoring attribute `{name}`"),
+                span,
+            ));
+        }
+    }
+
+    /// Notes the attributes of `[[a, ns::b(args)]]` between tokens `from` and `to` (inclusive).
+    fn note_bracket_attributes(&mut self, from: usize, to: usize) {
+        let mut j = from;
+        let mut expect_name = true;
+        let mut depth = 0usize;
+        while j <= to {
+            let Some(t) = self.raw.get(j) else { break };
+            match t.kind {
+                TokenKind::Punct(Punct::LParen | Punct::LBracket) => depth += 1,
+                TokenKind::Punct(Punct::RParen | Punct::RBracket) => {
+                    depth = depth.saturating_sub(1)
+                }
+                TokenKind::Punct(Punct::Comma) if depth == 0 => expect_name = true,
+                TokenKind::Ident if depth == 0 && expect_name => {
+                    let mut name = t.text.clone();
+                    let mut span = t.span;
+                    // `ns::name`
+                    while is_punct(self.raw.get(j + 1), Punct::ColonColon)
+                        && is_ident(self.raw.get(j + 2))
+                        && j + 2 <= to
+                    {
+                        name.push_str("::");
+                        name.push_str(&self.raw[j + 2].text);
+                        span = span.to(self.raw[j + 2].span);
+                        j += 2;
+                    }
+                    self.note_attribute(&name, span);
+                    expect_name = false;
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+    }
+
     fn in_block_level(&self) -> bool {
         matches!(self.brackets.last(), Some(Bracket::Brace { .. }))
     }
@@ -966,7 +1228,13 @@ impl<'a> Classifier<'a, '_> {
         let next = self.raw.get(i + 1);
         let adjacent_next = next.is_some_and(|n| n.span.file == span.file && n.span.lo == span.hi);
         match p {
-            Punct::LParen => self.brackets.push(Bracket::Paren),
+            Punct::LParen => {
+                self.brackets.push(Bracket::Paren);
+                if self.opens_declarator_group(i) {
+                    self.emit(Tok::DeclParen, span);
+                    return i + 1;
+                }
+            }
             Punct::RParen => self.pop_bracket(Bracket::Paren),
             Punct::LBracket => {
                 if let Some(end) = self.lambda_or_attribute(i) {
@@ -1058,6 +1326,19 @@ impl<'a> Classifier<'a, '_> {
                     }
                 } else if !prev_scope_name {
                     self.qualifier = Some(Some(0));
+                    // `::T x;` / `::ns::T x;`: a leading `::` before a type name is dropped,
+                    // so the name parses as a type (lookup from the global scope is kept).
+                    if let Some(n) = next.filter(|n| n.kind == TokenKind::Ident) {
+                        let names_type = matches!(
+                            self.lookup_in(0, &n.text),
+                            Some(NameKind::Type | NameKind::TypeTemplate)
+                        );
+                        let names_scope = is_punct(self.raw.get(i + 2), Punct::ColonColon)
+                            && self.scopes[0].children.contains_key(&n.text);
+                        if names_type || names_scope {
+                            return i + 1;
+                        }
+                    }
                 }
             }
             Punct::Assign => {
@@ -1124,6 +1405,7 @@ impl<'a> Classifier<'a, '_> {
         if is_punct(next, Punct::LBracket) && !expr_end {
             // `[[attribute]]`
             let close = self.matching(i, Punct::LBracket, Punct::RBracket)?;
+            self.note_bracket_attributes(i + 2, close.saturating_sub(1));
             return Some(close + 1);
         }
         if expr_end {

@@ -349,3 +349,192 @@ fn syntax_error_messages_name_what_was_expected() {
     assert!(diags[0].contains("found `}`"), "{diags:?}");
     eprintln!("{}", diags[0]);
 }
+
+/// The first line of the printed tree that contains `needle`, trimmed.
+fn line_with(out: &str, needle: &str) -> String {
+    out.lines()
+        .find(|l| l.contains(needle))
+        .map(|l| l.trim().split(" @ ").next().unwrap_or("").to_string())
+        .unwrap_or_else(|| panic!("no line with `{needle}` in\n{out}"))
+}
+
+#[test]
+fn parenthesised_declarators_in_parameters_and_blocks() {
+    let out = ok("__device__ float sum(float v, float (&shm)[32]) { return shm[0] + v; }");
+    assert_eq!(line_with(&out, "Param shm"), "Param shm : &[float; 32]");
+    let out = ok("__device__ void f(float* q) { float (*p)[4] = 0; int (&a)[2] = b; void (*fp)(int); (*p)[1] = 2.f; }");
+    assert_eq!(line_with(&out, "Var p"), "Var p : *[float; 4] = 0");
+    assert_eq!(line_with(&out, "Var a"), "Var a : &[int; 2] = b");
+    assert!(
+        line_with(&out, "Var fp").starts_with("Var fp : *fn(int)"),
+        "{out}"
+    );
+    // Not a declarator group: an expression in parentheses after a non-type.
+    assert_eq!(expr("", "a * (*p)[3];"), "(* a (index (deref p) 3))");
+    // Abstract: a cast to a pointer to an array.
+    let out = ok("__device__ void g(float* q) { float (*p)[4] = (float (*)[4])q; }");
+    assert!(
+        line_with(&out, "Var p").contains("(cast *[float; 4] q)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn host_function_keeps_its_declaration() {
+    let out = ok("float host_scale(float x) { return x * 3.0f; }\n\
+                  __global__ void k(float* x) { x[0] = host_scale(x[0]); }");
+    assert_eq!(
+        line_with(&out, "host_scale :"),
+        "Function host_scale : fn(float) -> float (declaration)"
+    );
+    assert_eq!(
+        line_with(&out, "HostCode"),
+        "HostCode host function `host_scale`"
+    );
+    // The declaration comes before the host code, and the kernel is still there.
+    let decl = out.find("Function host_scale").unwrap_or(usize::MAX);
+    let host = out.find("HostCode").unwrap_or(0);
+    assert!(decl < host, "{out}");
+    assert!(out.contains("Function __global__ k"), "{out}");
+    // Launches inside the host body are still recorded.
+    let out = ok("__global__ void k(int n) {}\nint main() { k<<<1, 32>>>(4); return 0; }");
+    assert!(
+        out.contains("Function main : fn() -> int (declaration)"),
+        "{out}"
+    );
+    assert!(out.contains("Launch k <<<1, 32>>> args=1"), "{out}");
+}
+
+#[test]
+fn expected_lists_hide_internal_terminals() {
+    // A function body was expected: no `HostBody`, no `<<<`.
+    let (_, diags) = parse_text("__device__ void f(int a) ]");
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(!diags[0].contains("HostBody"), "{diags:?}");
+    assert!(!diags[0].contains("BodyOpen"), "{diags:?}");
+    assert!(!diags[0].contains("<<<"), "{diags:?}");
+    let (_, diags) = parse_text("__global__ void k(int* p, int n) { if (n > 0 p[0] = 1; }");
+    assert!(!diags.iter().any(|d| d.contains("<<<")), "{diags:?}");
+}
+
+#[test]
+fn unknown_type_names_keep_the_declaration() {
+    // `flaot` is read as a type name (the HIR reports "unknown type name `flaot`" with a
+    // suggestion), so the function is kept and its uses are not reported as undeclared.
+    let out = ok("__device__ inline flaot lerp(float a) { return a; }");
+    assert_eq!(
+        line_with(&out, "lerp"),
+        "Function __device__ inline lerp : fn(float) -> flaot"
+    );
+    let out = ok("__device__ void f() { int a = 0; flaot b = 1; }");
+    assert_eq!(line_with(&out, "Var b"), "Var b : flaot = 1");
+    let out = ok("__device__ void f(flaot b) { }");
+    assert_eq!(line_with(&out, "Param b"), "Param b : flaot");
+    // Two identifiers inside a call are a missing comma, not a type.
+    let (_, diags) = parse_text("__device__ void f(int a, int b) { g(a b); }");
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(diags[0].contains("expected"), "{diags:?}");
+}
+
+#[test]
+fn unknown_type_name_message_when_reparsing_does_not_help() {
+    let mut sources = SourceMap::new();
+    let src = "__device__ flaot lerp(float a) { return a; }";
+    let file = sources.add_file("t.cu", src, None);
+    let mut diags = Diagnostics::new();
+    let toks = crate::lexer::lex(file, src, &mut diags);
+    let classified = super::classify::classify(&toks, &sources, &mut diags);
+    // `lerp` is token 2; the error there is an unknown type `flaot` (token 1).
+    assert_eq!(super::unknown_type_at(&classified, 0, 2), Some(1));
+    let err = lalrpop_util::ParseError::UnrecognizedToken {
+        token: (2, classified.toks[2], 3),
+        expected: vec!["\"(\"".to_string()],
+    };
+    let (d, _) = super::syntax_error(&classified, &sources, err, 0, classified.toks.len());
+    assert_eq!(d.message, "unknown type name `flaot`");
+    assert_eq!(
+        sources.describe(d.primary.map(|p| p.0).unwrap_or_default()),
+        "t.cu:1:12"
+    );
+}
+
+#[test]
+fn missing_closers_and_cascades() {
+    // A missing `)`: one error, naming `)`, and no "expected something else" follow-up.
+    let (_, diags) = parse_text(
+        "__global__ void c(float* x, int n) {\n  int i = 0;\n  if ((i < n) && (x[i] > 1.0f) {\n    x[i] = 1.0f;\n  }\n}\n",
+    );
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(
+        diags[0].contains("expected `)` to close the `(`"),
+        "{diags:?}"
+    );
+    assert!(diags[0].ends_with("@ t.cu:3:32"), "{diags:?}");
+    assert!(
+        !diags.iter().any(|d| d.contains("something else")),
+        "{diags:?}"
+    );
+    // A missing `]`.
+    let (_, diags) = parse_text("__global__ void s(float* x) { x[0 = 1.0f; }");
+    assert!(diags[0].contains("expected `]`"), "{diags:?}");
+    // A missing `;` at the end of a line points at the line where it is missing.
+    let (_, diags) =
+        parse_text("__global__ void s(float* x) {\n  float v = 2.0f\n  x[0] = v;\n}\n");
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(diags[0].contains("expected `;`, found `x`"), "{diags:?}");
+    assert!(diags[0].ends_with("@ t.cu:2:13"), "{diags:?}");
+    // Nothing expected: "unexpected", never "expected something else".
+    let (_, diags) = parse_text("__global__ void s(float* x) { } }");
+    assert!(
+        !diags.iter().any(|d| d.contains("something else")),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn attributes_alignment_and_notes() {
+    let (out, diags) =
+        parse_text("struct __attribute__((aligned(16))) V { float x; };\nstruct W { float y; } __attribute__((aligned(8)));");
+    assert!(diags.is_empty(), "{diags:?}");
+    assert!(out.contains("Struct V align=16"), "{out}");
+    assert!(out.contains("Struct W align=8"), "{out}");
+    let (out, diags) = parse_text(
+        "__device__ __attribute__((noinline)) int f() { return 1; }\n\
+         __device__ __attribute__((noinline)) int g() { return 2; }\n\
+         [[nodiscard]] __device__ int h() { [[maybe_unused]] int a = 0; return a; }",
+    );
+    assert!(out.contains("Function __device__ f"), "{out}");
+    assert!(out.contains("Function __device__ h"), "{out}");
+    let notes: Vec<&String> = diags.iter().filter(|d| d.starts_with("Note")).collect();
+    assert_eq!(notes.len(), 3, "one note per attribute name: {diags:?}");
+    assert!(
+        notes[0].contains("ignoring attribute `noinline`"),
+        "{diags:?}"
+    );
+    assert!(
+        notes[1].contains("ignoring attribute `nodiscard`"),
+        "{diags:?}"
+    );
+    assert!(
+        notes[2].contains("ignoring attribute `maybe_unused`"),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn if_init_statements_and_global_type_names() {
+    let out = ok("__device__ int f(int n) { if (int m = n * 2; m > 3) return m; return 0; }");
+    let if_at = out.find("If @").unwrap_or(usize::MAX);
+    let var_at = out.find("Var m : int = (* n 2)").unwrap_or(0);
+    assert!(if_at < var_at, "{out}");
+    assert!(out.contains("Cond (> m 3)"), "{out}");
+    let out = ok("__device__ int g(int n) { if (n++; n > 1) return n; return 0; }");
+    assert!(out.contains("Expr (post++ n)"), "{out}");
+    let out = ok("typedef float T;\nnamespace ns { struct S { int a; }; }\n\
+                  __device__ void h() { ::T x = 1; ::ns::S s; x = ::T(2); }");
+    assert_eq!(line_with(&out, "Var x"), "Var x : T = 1");
+    assert!(
+        line_with(&out, "Var s").starts_with("Var s : ns::S"),
+        "{out}"
+    );
+}

@@ -42,6 +42,9 @@ pub enum Tok<'a> {
     HostBody(u32),
     /// `{` opening a function body.
     BodyOpen,
+    /// `(` opening a parenthesised declarator after a type: `float (&a)[4]`, `void (*fp)(int)`.
+    /// A distinct token, so that the grammar can tell it from the `(` of a functional cast.
+    DeclParen,
     /// `:` starting a constructor's member initializer list.
     CtorColon,
     /// `<<<` of a kernel launch.
