@@ -231,6 +231,13 @@ fn implicit_double_warning() {
 }
 
 #[test]
+fn unknown_type_name_suggests_a_type_keyword() {
+    let out = compile("__device__ flaot twice(float x) { return 2.0f * x; }\n__global__ void k(float *o) { o[0] = twice(o[1]); }");
+    assert_eq!(out.errors[0], "unknown type name `flaot`");
+    assert_eq!(out.notes[0], "did you mean `float`?");
+}
+
+#[test]
 fn undeclared_identifier_suggests_a_close_name() {
     let out = compile("__global__ void k(int *o, int count) { o[0] = cout + 1; }");
     assert_eq!(out.errors, ["use of undeclared identifier `cout`"]);

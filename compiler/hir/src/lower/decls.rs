@@ -435,7 +435,7 @@ impl<'a> Lowerer<'a> {
         };
         if syms.is_empty() {
             let mut d = Diagnostic::error(format!("unknown type name `{name}`"), q.span);
-            if let Some(s) = self.suggest(last_name(q)) {
+            if let Some(s) = self.suggest_type(last_name(q)) {
                 d = d.with_note(format!("did you mean `{s}`?"));
             }
             self.diags.push(d);
@@ -653,6 +653,18 @@ impl<'a> Lowerer<'a> {
             Type::Enum(e) => self.m.types.enum_def(e).map(|d| d.name.clone()),
             _ => None,
         }
+    }
+
+    /// A close type name for "did you mean" after an unknown type name: the fundamental type
+    /// keywords (`flaot` -> `float`) compete with the visible names.
+    pub fn suggest_type(&self, name: &str) -> Option<String> {
+        const TYPE_KEYWORDS: &[&str] = &[
+            "void", "bool", "char", "short", "int", "long", "unsigned", "signed", "float",
+            "double", "auto",
+        ];
+        let visible = self.suggest(name);
+        let candidates = TYPE_KEYWORDS.iter().copied().chain(visible.as_deref());
+        crate::scope::closest(name, candidates).map(str::to_string)
     }
 
     /// A close name visible from the current context, for "did you mean".
