@@ -9,12 +9,65 @@ use cwcc_frontend::pp::PpConfig;
 use std::io::Write;
 use std::process::ExitCode;
 
+mod run;
+
+/// Flags of the SIMT stage, taken out of argv before clap sees it (`cli.rs` knows only the
+/// front-end stages): `--emit=simt`, `--print-after=PASS`, `--time-passes`.
+#[derive(Debug, Default)]
+struct SimtFlags {
+    emit_simt: bool,
+    print_after: Vec<String>,
+    time_passes: bool,
+}
+
+impl SimtFlags {
+    /// Removes the SIMT flags from `args` (rewriting `--emit=simt` to `--emit=hir`).
+    fn extract(args: &mut Vec<String>) -> SimtFlags {
+        let mut flags = SimtFlags::default();
+        let mut out = Vec::with_capacity(args.len());
+        let mut i = 0;
+        while i < args.len() {
+            let a = args[i].as_str();
+            let next = args.get(i + 1).map(String::as_str);
+            if a == "--emit=simt" || (a == "--emit" && next == Some("simt")) {
+                flags.emit_simt = true;
+                out.push("--emit=hir".to_string());
+                i += if a == "--emit" { 2 } else { 1 };
+                continue;
+            }
+            if let Some(pass) = a.strip_prefix("--print-after=") {
+                flags.print_after.push(pass.to_string());
+                i += 1;
+                continue;
+            }
+            if a == "--print-after" {
+                if let Some(pass) = next {
+                    flags.print_after.push(pass.to_string());
+                }
+                i += 2;
+                continue;
+            }
+            if a == "--time-passes" {
+                flags.time_passes = true;
+                i += 1;
+                continue;
+            }
+            out.push(args[i].clone());
+            i += 1;
+        }
+        *args = out;
+        flags
+    }
+}
+
 fn main() -> ExitCode {
-    let args = cli::normalize_args(std::env::args());
+    let mut args = cli::normalize_args(std::env::args());
     if args.get(1).map(String::as_str) == Some("run") {
-        eprintln!(
-            "error: `cwcc run` is not available yet: it needs the SIMT IR, the reference executor and the runtime, which are not built yet\n  = hint: `cwcc FILE.cu --emit=hir` checks a file with the front end"
-        );
+        return ExitCode::from(run::main(args.split_off(2)));
+    }
+    let simt = SimtFlags::extract(&mut args);
+    if !simt.emit_simt && (simt.time_passes || !simt.print_after.is_empty()) {
+        eprintln!("error: --print-after and --time-passes need --emit=simt (the SIMT passes run only there so far)");
         return ExitCode::from(1);
     }
     let cli = match Cli::try_parse_from(&args) {
@@ -25,7 +78,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match run(&cli) {
+    match run(&cli, &simt) {
         Ok(code) => code,
         Err(message) => {
             eprintln!("error: {message}");
@@ -35,7 +88,7 @@ fn main() -> ExitCode {
 }
 
 /// Runs the compiler; `Err` is a one-line error without a source location.
-fn run(cli: &Cli) -> Result<ExitCode, String> {
+fn run(cli: &Cli, simt: &SimtFlags) -> Result<ExitCode, String> {
     let input = cli.input.as_ref().ok_or(
         "no input file\n  = hint: cwcc FILE.cu [-o OUT] [--emit=tokens|preprocessed|ast|hir]",
     )?;
@@ -113,6 +166,18 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             Some(cwcc_frontend::pp::tokens_to_text(&out.sources, &out.tokens))
         }
         Some(Emit::Ast) => out.ast.as_ref().map(|tu| cwcc::user_ast(tu, &out.sources)),
+        Some(Emit::Hir) if simt.emit_simt => {
+            match run::to_simt(&out, &simt.print_after, simt.time_passes) {
+                Ok((module, report)) => {
+                    eprint!("{}{}", report.printed, report.timings);
+                    Some(cwcc_simt::print_module(&module))
+                }
+                Err(message) => {
+                    eprintln!("{}", message.trim_end());
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
         Some(Emit::Hir) => out.hir.as_ref().map(|m| m.to_string()),
         None => None,
     };

@@ -1,0 +1,369 @@
+//! `cwcc run`: compile a `.cu` file, launch one kernel on a backend with arguments from the
+//! command line, and write every buffer argument back as `.npy`; plus the HIR -> SIMT step
+//! shared with `cwcc FILE.cu --emit=simt`.
+
+use clap::{Parser, ValueEnum};
+use cwcc::{run_front_end, FrontEndOutput, FsLoader, Stage};
+use cwcc_frontend::pp::PpConfig;
+use cwcc_runtime::npy::{self, DType, NpyArray};
+use cwcc_runtime::{KernelArg, Runtime};
+use cwcc_simt::pass::PassReport;
+use cwcc_simt::PassManager;
+use std::path::{Path, PathBuf};
+
+/// The backends `cwcc run --backend` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BackendChoice {
+    /// The best backend available (the reference executor for now).
+    Auto,
+    /// The SIMT reference executor.
+    Interp,
+    /// WebAssembly on wasmtime.
+    Wasm,
+    /// Native code through Cranelift.
+    Native,
+    /// Vulkan SPIR-V.
+    Vulkan,
+    /// WebGPU WGSL.
+    Webgpu,
+}
+
+/// `cwcc run <FILE.cu> --kernel NAME --grid X[,Y[,Z]] --block X[,Y[,Z]] [...]`
+#[derive(Debug, Parser)]
+#[command(
+    name = "cwcc run",
+    about = "Compile a CUDA file and run one kernel launch",
+    after_help = "SPEC:  i32:V | u32:V | i64:V | u64:V | f32:V | f64:V   scalar argument\n       @PATH.npy                                       buffer from a NumPy .npy file\n       zeros:DTYPE:LEN                                 zero-filled buffer (DTYPE: i8 u8 i16 u16 i32 u32 i64 u64 f32 f64)\n\nAfter the launch every buffer argument K is written to DIR/argK.npy."
+)]
+pub struct RunArgs {
+    /// The CUDA source file.
+    pub input: PathBuf,
+    /// The kernel to launch (its source name; template instances as `name<args>`).
+    #[arg(long)]
+    pub kernel: String,
+    /// Grid size: X[,Y[,Z]].
+    #[arg(long)]
+    pub grid: String,
+    /// Block size: X[,Y[,Z]].
+    #[arg(long)]
+    pub block: String,
+    /// Bytes of dynamic (`extern __shared__`) shared memory per block.
+    #[arg(long, default_value_t = 0)]
+    pub shared_bytes: u64,
+    /// Where to run.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub backend: BackendChoice,
+    /// Kernel arguments in parameter order (see SPEC below).
+    #[arg(long = "arg", allow_hyphen_values = true)]
+    pub args: Vec<String>,
+    /// Directory for the `argK.npy` outputs.
+    #[arg(long, default_value = "cwcc-out")]
+    pub out_dir: PathBuf,
+    /// Print the kernel time on stderr.
+    #[arg(long)]
+    pub time: bool,
+    /// Say which backend runs and what was written.
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+    /// Add a directory to the include search path.
+    #[arg(short = 'I', value_name = "DIR")]
+    pub include_dirs: Vec<PathBuf>,
+    /// Define a macro (`NAME` or `NAME=VALUE`).
+    #[arg(short = 'D', value_name = "NAME[=VALUE]")]
+    pub defines: Vec<String>,
+}
+
+/// Lowers the front end's HIR to SIMT IR and runs the standard passes (const-fold, dce).
+/// `Err` holds the rendered diagnostics or the pass error.
+pub fn to_simt(
+    out: &FrontEndOutput,
+    print_after: &[String],
+    time_passes: bool,
+) -> Result<(cwcc_simt::Module, PassReport), String> {
+    let Some(hir) = &out.hir else {
+        return Err("internal: the front end produced no HIR".to_string());
+    };
+    let mut module = cwcc_lower::lower(hir, &out.sources)
+        .map_err(|d| cwcc_frontend::diag::render_to_string(&out.sources, &d))?;
+    let mut pm = PassManager::new();
+    for name in ["const-fold", "dce"] {
+        if let Some(pass) = cwcc_simt::passes::by_name(name) {
+            pm.add(pass);
+        }
+    }
+    pm.print_after = print_after.to_vec();
+    pm.time_passes = time_passes;
+    let report = pm.run(&mut module).map_err(|e| e.to_string())?;
+    Ok((module, report))
+}
+
+/// A parsed `--arg` value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ArgSpec {
+    /// A scalar.
+    Scalar(KernelArg),
+    /// A buffer with its dtype and shape.
+    Buffer(NpyArray),
+}
+
+/// Parses one `--arg` SPEC (`index` is its position, for messages).
+pub fn parse_spec(index: usize, spec: &str) -> Result<ArgSpec, String> {
+    let bad = |why: String| format!("bad --arg {index} `{spec}`: {why}");
+    if let Some(path) = spec.strip_prefix('@') {
+        let bytes = std::fs::read(path).map_err(|e| {
+            bad(format!(
+                "cannot read `{path}`: {}",
+                match e.kind() {
+                    std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                    _ => e.to_string(),
+                }
+            ))
+        })?;
+        let array = npy::read_npy(&bytes).map_err(|e| bad(format!("`{path}`: {e}")))?;
+        return Ok(ArgSpec::Buffer(array));
+    }
+    let Some((kind, rest)) = spec.split_once(':') else {
+        return Err(bad(
+            "expected TYPE:VALUE (i32 u32 i64 u64 f32 f64), @PATH.npy or zeros:DTYPE:LEN".into(),
+        ));
+    };
+    let num = |what: &str| bad(format!("`{rest}` is not a valid {what}"));
+    let arg = match kind {
+        "i32" => KernelArg::I32(rest.parse().map_err(|_| num("i32"))?),
+        "u32" => KernelArg::U32(rest.parse().map_err(|_| num("u32"))?),
+        "i64" => KernelArg::I64(rest.parse().map_err(|_| num("i64"))?),
+        "u64" => KernelArg::U64(rest.parse().map_err(|_| num("u64"))?),
+        "f32" => KernelArg::F32(rest.parse().map_err(|_| num("f32"))?),
+        "f64" => KernelArg::F64(rest.parse().map_err(|_| num("f64"))?),
+        "zeros" => {
+            let Some((dtype, len)) = rest.split_once(':') else {
+                return Err(bad("expected zeros:DTYPE:LEN".into()));
+            };
+            let dtype = DType::from_name(dtype).ok_or_else(|| {
+                bad(format!(
+                    "unknown dtype `{dtype}` (use i8 u8 i16 u16 i32 u32 i64 u64 f32 f64)"
+                ))
+            })?;
+            let len: usize = len
+                .parse()
+                .map_err(|_| bad(format!("`{len}` is not a valid length")))?;
+            let bytes = len
+                .checked_mul(dtype.size())
+                .filter(|&b| b <= 1 << 32)
+                .ok_or_else(|| bad(format!("{len} elements is too large")))?;
+            return Ok(ArgSpec::Buffer(NpyArray {
+                dtype,
+                shape: vec![len],
+                data: vec![0; bytes],
+            }));
+        }
+        other => {
+            return Err(bad(format!(
+                "unknown type `{other}` (use i32 u32 i64 u64 f32 f64, @PATH.npy or zeros:DTYPE:LEN)"
+            )))
+        }
+    };
+    Ok(ArgSpec::Scalar(arg))
+}
+
+/// Parses `X[,Y[,Z]]`.
+pub fn parse_dims(what: &str, text: &str) -> Result<[u32; 3], String> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    if parts.is_empty() || parts.len() > 3 {
+        return Err(format!("bad --{what} `{text}`: expected X[,Y[,Z]]"));
+    }
+    let mut dims = [1u32; 3];
+    for (d, p) in dims.iter_mut().zip(&parts) {
+        *d = p
+            .parse()
+            .ok()
+            .filter(|&v| v > 0)
+            .ok_or_else(|| format!("bad --{what} `{text}`: `{p}` is not a positive integer"))?;
+    }
+    Ok(dims)
+}
+
+/// Runs `cwcc run` with the arguments after `run`; returns the exit code.
+pub fn main(args: Vec<String>) -> u8 {
+    let parsed = match RunArgs::try_parse_from(std::iter::once("cwcc run".to_string()).chain(args))
+    {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(&parsed) {
+        Ok(()) => 0,
+        Err(message) => {
+            eprintln!("error: {message}");
+            1
+        }
+    }
+}
+
+fn run(a: &RunArgs) -> Result<(), String> {
+    match a.backend {
+        BackendChoice::Auto => {
+            if a.verbose {
+                eprintln!("note: --backend auto uses interp (the reference executor): no other backend is built yet");
+            }
+        }
+        BackendChoice::Interp => {}
+        other => {
+            let name = match other {
+                BackendChoice::Wasm => "wasm",
+                BackendChoice::Native => "native",
+                BackendChoice::Vulkan => "vulkan",
+                _ => "webgpu",
+            };
+            return Err(format!(
+                "the {name} backend is not built yet\n  = hint: use --backend interp"
+            ));
+        }
+    }
+    let ext = a.input.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if ext != "cu" {
+        return Err(format!(
+            "`{}`: only CUDA source files (.cu) are supported by `cwcc run` so far; compiled artifacts (.wasm, .spv, ...) are not",
+            a.input.display()
+        ));
+    }
+    let grid = parse_dims("grid", &a.grid)?;
+    let block = parse_dims("block", &a.block)?;
+    let specs: Vec<ArgSpec> = a
+        .args
+        .iter()
+        .enumerate()
+        .map(|(i, s)| parse_spec(i, s))
+        .collect::<Result<_, _>>()?;
+
+    let module = compile(a)?;
+    let mut rt = Runtime::new(module);
+    let mut kargs = Vec::new();
+    let mut buffers = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        match spec {
+            ArgSpec::Scalar(k) => kargs.push(k.clone()),
+            ArgSpec::Buffer(array) => {
+                let b = rt.alloc_bytes(&array.data).map_err(|e| e.to_string())?;
+                buffers.push((i, b, array.dtype, array.shape.clone()));
+                kargs.push(KernelArg::Buffer(b));
+            }
+        }
+    }
+    let stats = rt
+        .launch(&a.kernel, grid, block, a.shared_bytes, &kargs)
+        .map_err(|e| e.to_string())?;
+    print!("{}", stats.stdout);
+    for w in &stats.warnings {
+        eprintln!("warning: {w}");
+    }
+    if a.time {
+        eprintln!(
+            "kernel time: {:.3} ms (interp)",
+            stats.elapsed.as_secs_f64() * 1000.0
+        );
+    }
+    if !buffers.is_empty() {
+        std::fs::create_dir_all(&a.out_dir).map_err(|e| {
+            format!(
+                "cannot create the output directory `{}`: {e}",
+                a.out_dir.display()
+            )
+        })?;
+    }
+    for (i, b, dtype, shape) in buffers {
+        let data = rt.read(b).map_err(|e| e.to_string())?;
+        let path = a.out_dir.join(format!("arg{i}.npy"));
+        write_npy(&path, &NpyArray { dtype, shape, data })?;
+        if a.verbose {
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+fn write_npy(path: &Path, array: &NpyArray) -> Result<(), String> {
+    std::fs::write(path, npy::write_npy(array))
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+}
+
+fn compile(a: &RunArgs) -> Result<cwcc_simt::Module, String> {
+    let text = std::fs::read(&a.input).map_err(|e| {
+        format!(
+            "cannot read `{}`: {}",
+            a.input.display(),
+            match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                _ => e.to_string(),
+            }
+        )
+    })?;
+    let text = String::from_utf8(text)
+        .map_err(|_| format!("`{}` is not valid UTF-8 text", a.input.display()))?;
+    let mut config = PpConfig {
+        include_dirs: a.include_dirs.clone(),
+        ..PpConfig::nvcc()
+    };
+    for d in &a.defines {
+        let (name, value) = match d.split_once('=') {
+            Some((n, v)) => (n.to_string(), v.to_string()),
+            None => (d.clone(), "1".to_string()),
+        };
+        config.defines.push((name, value));
+    }
+    let name = a.input.display().to_string();
+    let out = run_front_end(&name, text, &config, &FsLoader, Stage::Hir);
+    if out.diags.has_errors() {
+        let rendered = cwcc_frontend::diag::render_to_string(&out.sources, &out.diags);
+        return Err(format!(
+            "`{name}` does not compile:\n{}",
+            rendered.trim_end()
+        ));
+    }
+    let (module, _) = to_simt(&out, &[], false)?;
+    Ok(module)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse() {
+        assert_eq!(
+            parse_spec(0, "i32:-5").unwrap(),
+            ArgSpec::Scalar(KernelArg::I32(-5))
+        );
+        assert_eq!(
+            parse_spec(0, "f64:2.5").unwrap(),
+            ArgSpec::Scalar(KernelArg::F64(2.5))
+        );
+        match parse_spec(1, "zeros:u8:3").unwrap() {
+            ArgSpec::Buffer(a) => assert_eq!((a.dtype, a.data.len()), (DType::U8, 3)),
+            other => panic!("{other:?}"),
+        }
+        assert!(parse_spec(2, "i32:x")
+            .unwrap_err()
+            .contains("bad --arg 2 `i32:x`"));
+        assert!(parse_spec(0, "q8:1")
+            .unwrap_err()
+            .contains("unknown type `q8`"));
+        assert!(parse_spec(0, "zeros:f16:4")
+            .unwrap_err()
+            .contains("unknown dtype `f16`"));
+        assert!(parse_spec(0, "@/nonexistent.npy")
+            .unwrap_err()
+            .contains("no such file"));
+    }
+
+    #[test]
+    fn dims_parse() {
+        assert_eq!(parse_dims("grid", "4").unwrap(), [4, 1, 1]);
+        assert_eq!(parse_dims("grid", "4,2,3").unwrap(), [4, 2, 3]);
+        assert!(parse_dims("block", "0").is_err());
+        assert!(parse_dims("block", "1,2,3,4").is_err());
+    }
+}

@@ -1,0 +1,205 @@
+//! CLI tests of `cwcc run` (and `--emit=simt`) on real files.
+
+use cwcc_runtime::npy::{read_npy, write_npy, DType, NpyArray};
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn cwcc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cwcc"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// A fresh temporary directory for one test.
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cwcc-run-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const SAXPY: &str = "__global__ void saxpy(int n, float a, const float *x, float *y) {
+    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x)
+        y[i] = a * x[i] + y[i];
+}
+__global__ void iota(long long *out) { out[threadIdx.x] = threadIdx.x * 3; }
+";
+
+fn setup(name: &str) -> (PathBuf, String, String) {
+    let dir = tmp(name);
+    let cu = dir.join("k.cu");
+    std::fs::write(&cu, SAXPY).unwrap();
+    let x: Vec<u8> = (0..10).flat_map(|i| (i as f32).to_le_bytes()).collect();
+    let xp = dir.join("x.npy");
+    std::fs::write(&xp, write_npy(&NpyArray::from_bytes(DType::F32, x))).unwrap();
+    (
+        dir.clone(),
+        cu.display().to_string(),
+        format!("@{}", xp.display()),
+    )
+}
+
+#[test]
+fn run_writes_every_buffer_argument() {
+    let (dir, cu, x) = setup("ok");
+    let out = dir.join("out");
+    let o = cwcc(&[
+        "run",
+        &cu,
+        "--kernel",
+        "saxpy",
+        "--grid",
+        "2",
+        "--block",
+        "4",
+        "--arg",
+        "i32:10",
+        "--arg",
+        "f32:2",
+        "--arg",
+        &x,
+        "--arg",
+        &x,
+        "--out-dir",
+        out.to_str().unwrap(),
+        "--time",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("kernel time:"), "{}", stderr(&o));
+    let y = read_npy(&std::fs::read(out.join("arg3.npy")).unwrap()).unwrap();
+    assert_eq!(y.dtype, DType::F32);
+    let got: Vec<f32> = y
+        .data
+        .chunks(4)
+        .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
+        .collect();
+    assert_eq!(got, (0..10).map(|i| 3.0 * i as f32).collect::<Vec<_>>());
+    let x2 = read_npy(&std::fs::read(out.join("arg2.npy")).unwrap()).unwrap();
+    assert_eq!(x2.len(), 10);
+    assert!(!out.join("arg0.npy").exists());
+
+    let o = cwcc(&[
+        "run",
+        &cu,
+        "--kernel",
+        "iota",
+        "--grid",
+        "1",
+        "--block",
+        "5",
+        "--arg",
+        "zeros:i64:5",
+        "--out-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let a = read_npy(&std::fs::read(out.join("arg0.npy")).unwrap()).unwrap();
+    let got: Vec<i64> = a
+        .data
+        .chunks(8)
+        .map(|c| i64::from_le_bytes(c.try_into().unwrap()))
+        .collect();
+    assert_eq!((a.dtype, got), (DType::I64, vec![0, 3, 6, 9, 12]));
+}
+
+#[test]
+fn run_errors_are_clear() {
+    let (dir, cu, x) = setup("err");
+    let out = dir.join("out");
+    let out = out.to_str().unwrap();
+    let base = [
+        "run",
+        cu.as_str(),
+        "--grid",
+        "1",
+        "--block",
+        "4",
+        "--out-dir",
+        out,
+    ];
+    let with = |extra: &[&str]| {
+        let mut v: Vec<&str> = base.to_vec();
+        v.extend_from_slice(extra);
+        cwcc(&v)
+    };
+    let o = with(&["--kernel", "saxpy", "--arg", "i32:10"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("kernel `saxpy` takes 4 arguments, 1 given"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = with(&["--kernel", "nope"]);
+    assert!(
+        stderr(&o).contains("no kernel named `nope`; kernels: saxpy, iota"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = with(&["--kernel", "saxpy", "--arg", "i32:ten"]);
+    assert!(
+        stderr(&o).contains("bad --arg 0 `i32:ten`"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = with(&["--kernel", "saxpy", "--arg", "@/no/such/file.npy"]);
+    assert!(
+        stderr(&o).contains("cannot read `/no/such/file.npy`: no such file"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = with(&[
+        "--kernel", "saxpy", "--arg", "f32:1", "--arg", "f32:2", "--arg", &x, "--arg", &x,
+    ]);
+    assert!(
+        stderr(&o).contains("argument 0 (`n`) of kernel `saxpy` must be a 32-bit integer"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = with(&["--kernel", "saxpy", "--backend", "wasm"]);
+    assert!(
+        stderr(&o).contains("the wasm backend is not built yet"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = cwcc(&[
+        "run", "k.wasm", "--kernel", "k", "--grid", "1", "--block", "1",
+    ]);
+    assert!(
+        stderr(&o).contains("only CUDA source files (.cu)"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Out of bounds: 4 threads, 2-element output.
+    let o = with(&["--kernel", "iota", "--arg", "zeros:i64:2"]);
+    let e = stderr(&o);
+    assert!(!o.status.success());
+    assert!(
+        e.contains("kernel `iota`") && e.contains("thread (2,0,0)") && e.contains("k.cu:5:"),
+        "{e}"
+    );
+}
+
+#[test]
+fn emit_simt_and_pass_flags() {
+    let (_dir, cu, _) = setup("emit");
+    let o = cwcc(&[&cu, "--emit=simt", "--print-after=dce", "--time-passes"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("kernel \"saxpy\""), "{text}");
+    assert!(stderr(&o).contains("; after pass dce"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("const-fold"), "{}", stderr(&o));
+    let o = cwcc(&[&cu, "--emit=simt", "--print-after=nope"]);
+    assert!(stderr(&o).contains("unknown pass `nope`"), "{}", stderr(&o));
+}
