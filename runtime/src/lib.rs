@@ -255,6 +255,17 @@ impl Runtime {
             .map_err(|e| RuntimeError::Buffer(format!("cannot write a buffer: {e}")))
     }
 
+    /// The module's spelling of a kernel name: template instances match whatever spaces the
+    /// user wrote (`fill<int,4>` names `fill<int, 4>`).
+    fn canonical_kernel_name(&self, kernel: &str) -> String {
+        let squash = |s: &str| s.split_whitespace().collect::<String>();
+        let wanted = squash(kernel);
+        self.kernels()
+            .into_iter()
+            .find(|k| k == kernel || squash(k) == wanted)
+            .unwrap_or_else(|| kernel.to_string())
+    }
+
     /// Launches `kernel` over `grid` blocks of `block` threads with `shared_bytes` of
     /// dynamic shared memory, and waits for it to finish.
     pub fn launch(
@@ -265,6 +276,8 @@ impl Runtime {
         shared_bytes: u64,
         args: &[KernelArg],
     ) -> Result<LaunchStats, RuntimeError> {
+        let canonical = self.canonical_kernel_name(kernel);
+        let kernel = canonical.as_str();
         let Some(info) = self.module.kernel(kernel) else {
             return Err(RuntimeError::NoSuchKernel {
                 name: kernel.to_string(),

@@ -59,7 +59,8 @@
 //!
 //! # Undefined behaviour, defined
 //! Integer division by zero is an error in the executor (backends may do anything); shift
-//! amounts are taken modulo the bit width; float-to-int conversions saturate and map NaN to 0;
+//! amounts are taken modulo the bit width; float-to-int conversions saturate and map NaN to 0 (except as the H100 does: NaN to a signed
+//! 64-bit integer gives `INT64_MIN`, a double NaN to a signed 32-bit integer `INT_MIN`);
 //! `fmin`/`fmax` ignore a NaN operand.
 
 pub mod builtins;

@@ -1,0 +1,240 @@
+//! The conformance suite: every case in `testsuite/conformance` runs through `cwcc run` on the
+//! reference executor (`--backend interp`) and its buffers must match the outputs that real
+//! CUDA produced on an H100 (integers exactly, floats within the case's `tolerance`).
+//!
+//! Cases that do not pass yet are listed, each with its reason, in
+//! `testsuite/conformance/known_failures.txt`. The test fails when a case outside that list
+//! fails, and also when a listed case passes (so the list only shrinks).
+
+use cwcc_runtime::npy::{read_npy, DType, NpyArray};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn conformance_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testsuite/conformance")
+}
+
+/// How float outputs are compared.
+#[derive(Clone, Copy, Debug)]
+enum Tolerance {
+    Exact,
+    Ulp(u64),
+    Rel(f64),
+}
+
+fn parse_tolerance(text: &str) -> Result<Tolerance, String> {
+    let mut words = text.split_whitespace();
+    match (words.next(), words.next()) {
+        (Some("exact"), _) => Ok(Tolerance::Exact),
+        (Some("ulp"), Some(n)) => n.parse().map(Tolerance::Ulp).map_err(|e| format!("{e}")),
+        (Some("rel"), Some(x)) => x.parse().map(Tolerance::Rel).map_err(|e| format!("{e}")),
+        _ => Err(format!("bad tolerance `{}`", text.trim())),
+    }
+}
+
+/// Maps a float's bits to an integer line where adjacent floats differ by one.
+fn ordered(bits: u64, sign_bit: u64) -> i128 {
+    if bits & sign_bit != 0 {
+        -((bits & !sign_bit) as i128)
+    } else {
+        bits as i128
+    }
+}
+
+fn float_close(got: f64, exp: f64, got_ord: i128, exp_ord: i128, tol: Tolerance) -> bool {
+    if got.is_nan() || exp.is_nan() {
+        return got.is_nan() && exp.is_nan();
+    }
+    match tol {
+        Tolerance::Exact => got_ord == exp_ord,
+        Tolerance::Ulp(n) => (got_ord - exp_ord).unsigned_abs() <= n as u128,
+        Tolerance::Rel(x) => {
+            if got.is_infinite() || exp.is_infinite() {
+                got == exp
+            } else {
+                (got - exp).abs() <= x * exp.abs().max(1.0)
+            }
+        }
+    }
+}
+
+/// `None` when the buffers match; otherwise the first mismatch.
+fn compare(got: &NpyArray, exp: &NpyArray, tol: Tolerance) -> Option<String> {
+    if got.data.len() != exp.data.len() {
+        return Some(format!(
+            "{} bytes, expected {}",
+            got.data.len(),
+            exp.data.len()
+        ));
+    }
+    match exp.dtype {
+        DType::F32 => {
+            for (i, (g, e)) in got
+                .data
+                .chunks_exact(4)
+                .zip(exp.data.chunks_exact(4))
+                .enumerate()
+            {
+                let gb = u32::from_le_bytes([g[0], g[1], g[2], g[3]]);
+                let eb = u32::from_le_bytes([e[0], e[1], e[2], e[3]]);
+                let (gf, ef) = (f32::from_bits(gb) as f64, f32::from_bits(eb) as f64);
+                let (go, eo) = (ordered(gb as u64, 1 << 31), ordered(eb as u64, 1 << 31));
+                if !float_close(gf, ef, go, eo, tol) {
+                    return Some(format!("element {i}: got {gf:e}, expected {ef:e}"));
+                }
+            }
+            None
+        }
+        DType::F64 => {
+            for (i, (g, e)) in got
+                .data
+                .chunks_exact(8)
+                .zip(exp.data.chunks_exact(8))
+                .enumerate()
+            {
+                let gb = u64::from_le_bytes(g.try_into().unwrap_or([0; 8]));
+                let eb = u64::from_le_bytes(e.try_into().unwrap_or([0; 8]));
+                let (gf, ef) = (f64::from_bits(gb), f64::from_bits(eb));
+                if !float_close(gf, ef, ordered(gb, 1 << 63), ordered(eb, 1 << 63), tol) {
+                    return Some(format!("element {i}: got {gf:e}, expected {ef:e}"));
+                }
+            }
+            None
+        }
+        dtype => {
+            let size = dtype.size();
+            got.data
+                .chunks_exact(size)
+                .zip(exp.data.chunks_exact(size))
+                .position(|(g, e)| g != e)
+                .map(|i| format!("element {i} differs ({})", dtype.name()))
+        }
+    }
+}
+
+/// Runs one case; `Err` says why it does not pass.
+fn run_case(dir: &Path, out_dir: &Path) -> Result<(), String> {
+    let args_line = std::fs::read_to_string(dir.join("run.args")).map_err(|e| e.to_string())?;
+    let tolerance = parse_tolerance(
+        &std::fs::read_to_string(dir.join("tolerance")).unwrap_or_else(|_| "exact".into()),
+    )?;
+    let _ = std::fs::remove_dir_all(out_dir);
+    let output = Command::new(env!("CARGO_BIN_EXE_cwcc"))
+        .current_dir(dir)
+        .arg("run")
+        .arg("kernel.cu")
+        .args(args_line.split_whitespace())
+        .args(["--backend", "interp", "--out-dir"])
+        .arg(out_dir)
+        .output()
+        .map_err(|e| format!("cannot run cwcc: {e}"))?;
+    if !output.status.success() {
+        let err = String::from_utf8_lossy(&output.stderr);
+        let first = err
+            .lines()
+            .find(|l| l.starts_with("error"))
+            .unwrap_or("cwcc run failed");
+        return Err(first.to_string());
+    }
+    let expected_dir = dir.join("expected");
+    let mut expected: Vec<PathBuf> = std::fs::read_dir(&expected_dir)
+        .map_err(|e| format!("{}: {e}", expected_dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    expected.sort();
+    for exp_path in expected {
+        let name = exp_path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let read = |p: &Path| -> Result<NpyArray, String> {
+            let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            read_npy(&bytes).map_err(|e| format!("{}: {e}", p.display()))
+        };
+        let exp = read(&exp_path)?;
+        let got = read(&out_dir.join(&name))?;
+        if let Some(diff) = compare(&got, &exp, tolerance) {
+            return Err(format!("{name}: {diff}"));
+        }
+    }
+    Ok(())
+}
+
+fn known_failures() -> BTreeMap<String, String> {
+    std::fs::read_to_string(conformance_dir().join("known_failures.txt"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|l| match l.split_once(char::is_whitespace) {
+            Some((name, reason)) => (name.to_string(), reason.trim().to_string()),
+            None => (l.trim().to_string(), String::new()),
+        })
+        .collect()
+}
+
+#[test]
+fn conformance_cases_match_cuda_on_interp() {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(conformance_dir())
+        .expect("testsuite/conformance exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("run.args").is_file())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 50, "expected at least 50 conformance cases");
+    let scratch = std::env::temp_dir().join(format!("cwcc-conformance-{}", std::process::id()));
+    let results: Vec<(String, Result<(), String>)> = std::thread::scope(|s| {
+        let chunks: Vec<&[PathBuf]> = cases.chunks(cases.len().div_ceil(2)).collect();
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .enumerate()
+            .map(|(t, chunk)| {
+                let scratch = scratch.join(format!("t{t}"));
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|dir| {
+                            let name = dir
+                                .file_name()
+                                .map(|n| n.to_string_lossy().into_owned())
+                                .unwrap_or_default();
+                            (name, run_case(dir, &scratch))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("worker thread"))
+            .collect()
+    });
+    let _ = std::fs::remove_dir_all(&scratch);
+
+    let known = known_failures();
+    let mut unexpected = Vec::new();
+    let mut fixed = Vec::new();
+    let mut passed = 0;
+    for (name, result) in &results {
+        match (result, known.contains_key(name)) {
+            (Ok(()), false) => passed += 1,
+            (Ok(()), true) => fixed.push(name.clone()),
+            (Err(why), false) => unexpected.push(format!("{name}: {why}")),
+            (Err(why), true) => eprintln!("known failure {name}: {why}"),
+        }
+    }
+    eprintln!(
+        "conformance on interp: {passed} of {} cases match CUDA, {} known failures",
+        results.len(),
+        known.len()
+    );
+    assert!(
+        unexpected.is_empty(),
+        "conformance cases failing on interp:\n{}",
+        unexpected.join("\n")
+    );
+    assert!(
+        fixed.is_empty(),
+        "these cases pass now: remove them from known_failures.txt: {fixed:?}"
+    );
+}
