@@ -18,6 +18,8 @@ pub enum Emit {
     Ast,
     /// The typed high-level IR.
     Hir,
+    /// The SIMT IR after lowering and the standard passes.
+    Simt,
 }
 
 /// Code generation targets.
@@ -91,6 +93,14 @@ pub struct Cli {
     /// Code generation target.
     #[arg(long, value_enum)]
     pub target: Option<Target>,
+
+    /// Print the SIMT IR after the named pass (with --emit=simt; repeatable).
+    #[arg(long = "print-after", value_name = "PASS")]
+    pub print_after: Vec<String>,
+
+    /// Print how long each SIMT pass took (with --emit=simt).
+    #[arg(long = "time-passes")]
+    pub time_passes: bool,
 
     /// Add a directory to the include search path.
     #[arg(short = 'I', long = "include-path", value_name = "DIR")]

@@ -14,6 +14,8 @@ use cwcc_frontend::source::{FileId, SourceMap, Span};
 use cwcc_frontend::token::Token;
 use cwcc_frontend::{parse, source};
 
+use cwcc_simt::pass::PassReport;
+use cwcc_simt::PassManager;
 pub use loader::FsLoader;
 
 /// How far to run the front end.
@@ -69,6 +71,35 @@ pub fn run_front_end(
     out.sources = sources;
     out
 }
+
+/// Lowers the front end's HIR to SIMT IR and runs the standard passes (const-fold, dce),
+/// printing the IR after the passes named in `print_after` and timing them with
+/// `time_passes` (both into the returned report). `Err` holds the rendered diagnostics or the
+/// pass error.
+pub fn to_simt(
+    out: &FrontEndOutput,
+    print_after: &[String],
+    time_passes: bool,
+) -> Result<(cwcc_simt::Module, PassReport), String> {
+    let Some(hir) = &out.hir else {
+        return Err("internal: the front end produced no HIR".to_string());
+    };
+    let mut module = cwcc_lower::lower(hir, &out.sources)
+        .map_err(|d| cwcc_frontend::diag::render_to_string(&out.sources, &d))?;
+    let mut pm = PassManager::new();
+    for name in STANDARD_PASSES {
+        if let Some(pass) = cwcc_simt::passes::by_name(name) {
+            pm.add(pass);
+        }
+    }
+    pm.print_after = print_after.to_vec();
+    pm.time_passes = time_passes;
+    let report = pm.run(&mut module).map_err(|e| e.to_string())?;
+    Ok((module, report))
+}
+
+/// The SIMT passes `to_simt` runs after lowering, in order.
+pub const STANDARD_PASSES: &[&str] = &["const-fold", "dce"];
 
 /// The AST of the items written by the user: items whose text lies in a bundled system
 /// header (`stdlib/include`) are left out, so `--emit=ast` shows the user's own code.

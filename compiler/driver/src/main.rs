@@ -11,64 +11,10 @@ use std::process::ExitCode;
 
 mod run;
 
-/// Flags of the SIMT stage, taken out of argv before clap sees it (`cli.rs` knows only the
-/// front-end stages): `--emit=simt`, `--print-after=PASS`, `--time-passes`.
-#[derive(Debug, Default)]
-struct SimtFlags {
-    emit_simt: bool,
-    print_after: Vec<String>,
-    time_passes: bool,
-}
-
-impl SimtFlags {
-    /// Removes the SIMT flags from `args` (rewriting `--emit=simt` to `--emit=hir`).
-    fn extract(args: &mut Vec<String>) -> SimtFlags {
-        let mut flags = SimtFlags::default();
-        let mut out = Vec::with_capacity(args.len());
-        let mut i = 0;
-        while i < args.len() {
-            let a = args[i].as_str();
-            let next = args.get(i + 1).map(String::as_str);
-            if a == "--emit=simt" || (a == "--emit" && next == Some("simt")) {
-                flags.emit_simt = true;
-                out.push("--emit=hir".to_string());
-                i += if a == "--emit" { 2 } else { 1 };
-                continue;
-            }
-            if let Some(pass) = a.strip_prefix("--print-after=") {
-                flags.print_after.push(pass.to_string());
-                i += 1;
-                continue;
-            }
-            if a == "--print-after" {
-                if let Some(pass) = next {
-                    flags.print_after.push(pass.to_string());
-                }
-                i += 2;
-                continue;
-            }
-            if a == "--time-passes" {
-                flags.time_passes = true;
-                i += 1;
-                continue;
-            }
-            out.push(args[i].clone());
-            i += 1;
-        }
-        *args = out;
-        flags
-    }
-}
-
 fn main() -> ExitCode {
     let mut args = cli::normalize_args(std::env::args());
     if args.get(1).map(String::as_str) == Some("run") {
         return ExitCode::from(run::main(args.split_off(2)));
-    }
-    let simt = SimtFlags::extract(&mut args);
-    if !simt.emit_simt && (simt.time_passes || !simt.print_after.is_empty()) {
-        eprintln!("error: --print-after and --time-passes need --emit=simt (the SIMT passes run only there so far)");
-        return ExitCode::from(1);
     }
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
@@ -78,7 +24,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match run(&cli, &simt) {
+    match run(&cli) {
         Ok(code) => code,
         Err(message) => {
             eprintln!("error: {message}");
@@ -88,7 +34,13 @@ fn main() -> ExitCode {
 }
 
 /// Runs the compiler; `Err` is a one-line error without a source location.
-fn run(cli: &Cli, simt: &SimtFlags) -> Result<ExitCode, String> {
+fn run(cli: &Cli) -> Result<ExitCode, String> {
+    if cli.emit != Some(Emit::Simt) && (cli.time_passes || !cli.print_after.is_empty()) {
+        return Err(
+            "--print-after and --time-passes need --emit=simt (the SIMT passes run only there so far)"
+                .to_string(),
+        );
+    }
     let input = cli.input.as_ref().ok_or(
         "no input file\n  = hint: cwcc FILE.cu [-o OUT] [--emit=tokens|preprocessed|ast|hir]",
     )?;
@@ -146,7 +98,7 @@ fn run(cli: &Cli, simt: &SimtFlags) -> Result<ExitCode, String> {
     let stage = match cli.emit {
         Some(Emit::Tokens) | Some(Emit::Preprocessed) => Stage::Preprocess,
         Some(Emit::Ast) => Stage::Parse,
-        Some(Emit::Hir) | None => Stage::Hir,
+        Some(Emit::Hir) | Some(Emit::Simt) | None => Stage::Hir,
     };
     let name = input.display().to_string();
     let out = run_front_end(&name, text, &config, &FsLoader, stage);
@@ -166,18 +118,16 @@ fn run(cli: &Cli, simt: &SimtFlags) -> Result<ExitCode, String> {
             Some(cwcc_frontend::pp::tokens_to_text(&out.sources, &out.tokens))
         }
         Some(Emit::Ast) => out.ast.as_ref().map(|tu| cwcc::user_ast(tu, &out.sources)),
-        Some(Emit::Hir) if simt.emit_simt => {
-            match run::to_simt(&out, &simt.print_after, simt.time_passes) {
-                Ok((module, report)) => {
-                    eprint!("{}{}", report.printed, report.timings);
-                    Some(cwcc_simt::print_module(&module))
-                }
-                Err(message) => {
-                    eprintln!("{}", message.trim_end());
-                    return Ok(ExitCode::from(1));
-                }
+        Some(Emit::Simt) => match cwcc::to_simt(&out, &cli.print_after, cli.time_passes) {
+            Ok((module, report)) => {
+                eprint!("{}{}", report.printed, report.timings);
+                Some(cwcc_simt::print_module(&module))
             }
-        }
+            Err(message) => {
+                eprintln!("{}", message.trim_end());
+                return Ok(ExitCode::from(1));
+            }
+        },
         Some(Emit::Hir) => out.hir.as_ref().map(|m| m.to_string()),
         None => None,
     };
@@ -196,7 +146,7 @@ fn run(cli: &Cli, simt: &SimtFlags) -> Result<ExitCode, String> {
 
     if let Some(target) = target {
         return Err(format!(
-            "the {} backend is not built yet: cwcc currently stops after the typed HIR\n  = hint: `--emit=hir` prints what the front end produced",
+            "the {} backend is not built yet: cwcc currently stops at the SIMT IR\n  = hint: `--emit=simt` prints it, and `cwcc run FILE.cu --backend interp …` runs a kernel on the reference executor",
             target.name()
         ));
     }

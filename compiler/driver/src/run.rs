@@ -3,12 +3,10 @@
 //! shared with `cwcc FILE.cu --emit=simt`.
 
 use clap::{Parser, ValueEnum};
-use cwcc::{run_front_end, FrontEndOutput, FsLoader, Stage};
+use cwcc::{run_front_end, to_simt, FsLoader, Stage};
 use cwcc_frontend::pp::PpConfig;
 use cwcc_runtime::npy::{self, DType, NpyArray};
 use cwcc_runtime::{KernelArg, Runtime};
-use cwcc_simt::pass::PassReport;
-use cwcc_simt::PassManager;
 use std::path::{Path, PathBuf};
 
 /// The backends `cwcc run --backend` names.
@@ -71,30 +69,6 @@ pub struct RunArgs {
     /// Define a macro (`NAME` or `NAME=VALUE`).
     #[arg(short = 'D', value_name = "NAME[=VALUE]")]
     pub defines: Vec<String>,
-}
-
-/// Lowers the front end's HIR to SIMT IR and runs the standard passes (const-fold, dce).
-/// `Err` holds the rendered diagnostics or the pass error.
-pub fn to_simt(
-    out: &FrontEndOutput,
-    print_after: &[String],
-    time_passes: bool,
-) -> Result<(cwcc_simt::Module, PassReport), String> {
-    let Some(hir) = &out.hir else {
-        return Err("internal: the front end produced no HIR".to_string());
-    };
-    let mut module = cwcc_lower::lower(hir, &out.sources)
-        .map_err(|d| cwcc_frontend::diag::render_to_string(&out.sources, &d))?;
-    let mut pm = PassManager::new();
-    for name in ["const-fold", "dce"] {
-        if let Some(pass) = cwcc_simt::passes::by_name(name) {
-            pm.add(pass);
-        }
-    }
-    pm.print_after = print_after.to_vec();
-    pm.time_passes = time_passes;
-    let report = pm.run(&mut module).map_err(|e| e.to_string())?;
-    Ok((module, report))
 }
 
 /// A parsed `--arg` value.
