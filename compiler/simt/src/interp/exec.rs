@@ -190,7 +190,11 @@ pub(super) fn run_block(
     out: &mut Output,
 ) -> Result<(), ExecError> {
     let [bx, by, bz] = cx.block;
-    let count = (bx * by * bz) as usize;
+    // A per-block function runs once per block; its thread loops do the threads' work.
+    let count = match cx.module.phase {
+        Phase::Simt => (bx * by * bz) as usize,
+        Phase::PerBlock => 1,
+    };
     let mut threads = Vec::with_capacity(count);
     let kernel_fn = cx.kernel.function;
     let Some(func) = cx.module.functions.get(kernel_fn) else {

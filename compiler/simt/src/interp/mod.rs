@@ -1,5 +1,6 @@
 //! The reference executor: runs one kernel launch of a [`Phase::Simt`] module with CUDA's
-//! semantics. It is the oracle every backend is tested against.
+//! semantics (or of a [`Phase::PerBlock`] module, one call per block). It is the oracle every
+//! backend is tested against.
 //!
 //! ```
 //! use cwcc_simt::interp::{launch, ArgValue, Memory};
@@ -33,6 +34,9 @@
 //!   variables allocated once per [`Memory`] by name (constant ones read-only to kernels),
 //!   shared memory per block (static variables, then dynamic memory 16-byte aligned; zeroed at
 //!   block start), local memory per thread, by-value parameters in read-only memory.
+//! - A [`Phase::PerBlock`] module (after `warp-to-loop`) runs its kernel function once per
+//!   block, as one executor thread that sees the launch's `block_dim` (its thread loops do
+//!   the threads' work); this is how the pass is tested against the per-thread executor.
 //! - Integer division by zero is an error; endless loops stop after
 //!   [`LaunchOptions::max_steps_per_thread`] statements.
 
@@ -184,11 +188,6 @@ pub fn launch_with_options(
             format_errors(module, &errors)
         )));
     }
-    if module.phase != Phase::Simt {
-        return Err(fail(
-            "the reference executor runs modules in the simt phase only".to_string(),
-        ));
-    }
     let Some(kernel) = module.kernel(kernel_name) else {
         let names: Vec<&str> = module.kernels.iter().map(|k| k.name.as_str()).collect();
         return Err(fail(format!(
@@ -262,7 +261,13 @@ pub fn launch_with_options(
         dyn_shared_offset,
         params,
         param_values,
-        max_steps: options.max_steps_per_thread,
+        // A per-block function does the work of all the block's threads.
+        max_steps: match module.phase {
+            Phase::Simt => options.max_steps_per_thread,
+            Phase::PerBlock => options
+                .max_steps_per_thread
+                .saturating_mul(u64::from(block[0]) * u64::from(block[1]) * u64::from(block[2])),
+        },
     };
     let mut report = LaunchReport::default();
     for z in 0..grid[2] {

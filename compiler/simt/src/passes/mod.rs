@@ -2,17 +2,19 @@
 
 pub mod const_fold;
 pub mod dce;
+pub mod warp_to_loop;
 
 use crate::pass::Pass;
 
 /// The names of all passes.
-pub const PASS_NAMES: &[&str] = &["const-fold", "dce"];
+pub const PASS_NAMES: &[&str] = &["const-fold", "dce", "warp-to-loop"];
 
 /// Makes the pass with this name.
 pub fn by_name(name: &str) -> Option<Box<dyn Pass>> {
     match name {
         "const-fold" => Some(Box::new(const_fold::ConstFold)),
         "dce" => Some(Box::new(dce::DeadCodeElimination)),
+        "warp-to-loop" => Some(Box::new(warp_to_loop::WarpToLoop)),
         _ => None,
     }
 }
