@@ -10,7 +10,7 @@ typedef long ptrdiff_t;
 #define NULL 0
 #endif
 
-/* The classic definition: the address of `member` in an object placed at address 0. */
-#define offsetof(type, member) ((size_t) & (((type *)0)->member))
+/* A constant expression, as C++ requires (e.g. in static_assert); the compiler computes it from the record layout. */
+#define offsetof(type, member) __builtin_offsetof(type, member)
 
 #endif /* CWCC_STDDEF_H_INCLUDED */

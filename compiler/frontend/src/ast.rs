@@ -840,6 +840,9 @@ pub enum ExprKind {
     SizeofExpr(Box<Expr>),
     /// `alignof(T)`
     AlignofType(Box<TypeId>),
+    /// `__builtin_offsetof(T, a.b.c)` (what `offsetof` expands to): the byte offset of a
+    /// (possibly nested) member, given as the path of member names.
+    OffsetOf(Box<TypeId>, Vec<Ident>),
     /// `new`, `delete`, `throw`, lambdas and other host-only expressions, kept as text so the
     /// HIR can diagnose them in device code.
     Unsupported(String),

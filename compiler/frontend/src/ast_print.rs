@@ -792,6 +792,10 @@ fn write_expr(out: &mut String, e: &Expr) {
         ExprKind::AlignofType(t) => {
             let _ = write!(out, "(alignof {})", type_id_str(t));
         }
+        ExprKind::OffsetOf(t, path) => {
+            let names: Vec<&str> = path.iter().map(|m| m.name.as_str()).collect();
+            let _ = write!(out, "(offsetof {} {})", type_id_str(t), names.join("."));
+        }
         ExprKind::Unsupported(text) => {
             let _ = write!(out, "(unsupported {text:?})");
         }

@@ -361,3 +361,24 @@ __global__ void k(int *o) { o[0] = abs(o[1]); }
     );
     assert_hir(&out, "kernel k(");
 }
+
+#[test]
+fn builtin_offsetof_uses_the_record_layout() {
+    let out = compile_ok(
+        r#"
+struct Inner { char c; double d; };
+struct Base { short s; };
+struct Record : Base { char tag; int count; Inner inner; float tail[3]; };
+static_assert(__builtin_offsetof(Record, s) == 0, "s");
+static_assert(__builtin_offsetof(Record, tag) == 2, "tag");
+static_assert(__builtin_offsetof(Record, count) == 4, "count");
+static_assert(__builtin_offsetof(Record, inner) == 8, "inner");
+static_assert(__builtin_offsetof(Record, inner.d) == 16, "inner.d");
+static_assert(__builtin_offsetof(Record, tail) == 24, "tail");
+__global__ void k(unsigned long *o) { o[0] = __builtin_offsetof(Record, tail); }
+"#,
+    );
+    assert_hir(&out, "24");
+    let bad = compile("struct R { int a; };\nstatic_assert(__builtin_offsetof(R, b) == 0, \"b\");");
+    assert_eq!(bad.errors, ["no member named `b` in `R`"]);
+}

@@ -3,6 +3,10 @@
 //! Names are CUDA's (`sinf`, `sin`, `__expf`, …). A name ending in `f` (and the `__`
 //! intrinsics) works on `f32`; the others on `f64`. Backends implement each name; the
 //! reference executor computes them in Rust (`interp::math`).
+//!
+//! Every argument has the builtin's float type. `ldexp`/`scalbn` (and their `f` forms) take
+//! their integer exponent converted to that float type (exact for every exponent that does
+//! not already overflow or underflow the result); backends scale by `2^exponent` exactly.
 
 use crate::ir::FloatWidth;
 
@@ -41,6 +45,11 @@ pub const MATH_BUILTINS: &[(&str, usize, FloatWidth)] = &{
         ("fmaf", 3, F32),
         ("fdimf", 2, F32),
         ("roundf", 1, F32),
+        ("sinpif", 1, F32),
+        ("cospif", 1, F32),
+        ("normcdff", 1, F32),
+        ("ldexpf", 2, F32),
+        ("scalbnf", 2, F32),
         ("__sinf", 1, F32),
         ("__cosf", 1, F32),
         ("__tanf", 1, F32),
@@ -85,6 +94,11 @@ pub const MATH_BUILTINS: &[(&str, usize, FloatWidth)] = &{
         ("fma", 3, F64),
         ("fdim", 2, F64),
         ("round", 1, F64),
+        ("sinpi", 1, F64),
+        ("cospi", 1, F64),
+        ("normcdf", 1, F64),
+        ("ldexp", 2, F64),
+        ("scalbn", 2, F64),
     ]
 };
 

@@ -74,6 +74,13 @@ fn casts_versus_parentheses() {
         expr("", "n = sizeof(float) + sizeof x;"),
         "(= n (+ (sizeof-type float) (sizeof x)))"
     );
+    assert_eq!(
+        expr(
+            "struct S { int a; };",
+            "n = __builtin_offsetof(S, a) + __builtin_offsetof(S, a.b);"
+        ),
+        "(= n (+ (offsetof S a) (offsetof S a.b)))"
+    );
 }
 
 #[test]

@@ -93,6 +93,7 @@ keywords! {
     Alignof = "alignof" | "__alignof__" | "__alignof" | "_Alignof";
     Auto = "auto";
     Bool = "bool" | "_Bool";
+    BuiltinOffsetof = "__builtin_offsetof";
     Break = "break";
     Case = "case";
     Char = "char";

@@ -252,6 +252,10 @@ impl<'a> Lowerer<'a> {
                 let ty = self.lower_type_id(t);
                 self.size_expr(ty, span, true)
             }
+            A::OffsetOf(t, path) => {
+                let ty = self.lower_type_id(t);
+                self.offsetof_expr(ty, path, span)
+            }
             A::Unsupported(text) => {
                 let msg = format!("not supported yet: `{text}` in device code");
                 self.error(msg, span);
@@ -281,6 +285,65 @@ impl<'a> Lowerer<'a> {
                 self.err_expr(span)
             }
         }
+    }
+
+    /// `__builtin_offsetof(T, a.b)`: the byte offset of the member path as a `size_t`
+    /// constant, from the record layout (members of a base class are found through it).
+    fn offsetof_expr(&mut self, ty: TypeId, path: &[ast::Ident], span: Span) -> Expr {
+        if self.m.types.is_error(ty) {
+            return self.err_expr(span);
+        }
+        let mut total = 0u64;
+        let mut current = ty;
+        for member in path {
+            let complete = self
+                .m
+                .types
+                .as_record(current)
+                .and_then(|r| self.m.types.record(r))
+                .filter(|r| r.complete)
+                .is_some();
+            if !complete {
+                let msg = format!(
+                    "`offsetof` needs a complete struct or union type, but `{}` is not one",
+                    self.type_name(current)
+                );
+                self.error(msg, member.span);
+                return self.err_expr(span);
+            }
+            match self.find_field_offset(current, &member.name) {
+                Some((offset, field_ty)) => {
+                    total += offset;
+                    current = field_ty;
+                }
+                None => {
+                    let msg = format!(
+                        "no member named `{}` in `{}`",
+                        member.name,
+                        self.type_name(current)
+                    );
+                    self.error(msg, member.span);
+                    return self.err_expr(span);
+                }
+            }
+        }
+        self.int_const(i128::from(total), Scalar::ULong, span)
+    }
+
+    /// The offset and type of the field `name` of the record type `ty`, looking into base
+    /// classes (stored as fields named `base`) when it is not a direct member.
+    fn find_field_offset(&self, ty: TypeId, name: &str) -> Option<(u64, TypeId)> {
+        let rec = self.m.types.record(self.m.types.as_record(ty)?)?;
+        if let Some(f) = rec.fields.iter().find(|f| f.name == name) {
+            return Some((f.offset, f.ty));
+        }
+        rec.fields
+            .iter()
+            .filter(|f| f.name == "base")
+            .find_map(|f| {
+                self.find_field_offset(f.ty, name)
+                    .map(|(off, t)| (f.offset + off, t))
+            })
     }
 
     /// A variable reference as an lvalue (references are dereferenced).

@@ -80,6 +80,10 @@ pub fn call_math(name: &str, args: &[u64]) -> Option<u64> {
             }
         }
         "round" => a.round(),
+        "sinpi" => sin_pi(a),
+        "cospi" => cos_pi(a),
+        "normcdf" => 0.5 * erfc(-a * std::f64::consts::FRAC_1_SQRT_2),
+        "ldexp" | "scalbn" => scale_by_power_of_two(a, b),
         "div" => a / b,
         "rcp" => 1.0 / a,
         "saturate" => {
@@ -97,28 +101,109 @@ pub fn call_math(name: &str, args: &[u64]) -> Option<u64> {
     })
 }
 
-/// The error function, accurate to a few ulp of f64.
+/// `sin(pi * x)`, with the argument reduced exactly (so integers give exact zeros).
+pub fn sin_pi(x: f64) -> f64 {
+    if !x.is_finite() {
+        return f64::NAN;
+    }
+    // r = x - 2k is exact; r in [-1, 1].
+    let r = x - 2.0 * (x * 0.5).round();
+    let s = if r.abs() == 1.0 || r == 0.0 {
+        0.0
+    } else if r.abs() == 0.5 {
+        r.signum()
+    } else {
+        (std::f64::consts::PI * r).sin()
+    };
+    // sinpi(+-0) keeps the sign of zero; integers give +0 as in CUDA.
+    if x == 0.0 {
+        x
+    } else if s == 0.0 {
+        0.0f64.copysign(x)
+    } else {
+        s
+    }
+}
+
+/// `cos(pi * x)`, with the argument reduced exactly (so half-integers give exact zeros).
+pub fn cos_pi(x: f64) -> f64 {
+    if !x.is_finite() {
+        return f64::NAN;
+    }
+    let r = (x - 2.0 * (x * 0.5).round()).abs();
+    if r == 0.5 {
+        0.0
+    } else if r == 0.0 {
+        1.0
+    } else if r == 1.0 {
+        -1.0
+    } else if r > 0.5 {
+        -cos_reduced(1.0 - r)
+    } else {
+        cos_reduced(r)
+    }
+}
+
+/// `cos(pi * r)` for `0 < r < 0.5`, as `sin(pi * (0.5 - r))` where that is more accurate.
+fn cos_reduced(r: f64) -> f64 {
+    if r > 0.25 {
+        (std::f64::consts::PI * (0.5 - r)).sin()
+    } else {
+        (std::f64::consts::PI * r).cos()
+    }
+}
+
+/// `x * 2^exponent` (`ldexp`/`scalbn`); the exponent arrives as a float.
+///
+/// Exact whenever the result is a normal number; for `f32` callers the f64 result is always
+/// exact and rounds once to `f32`. An `f64` result that is subnormal can round twice.
+pub fn scale_by_power_of_two(x: f64, exponent: f64) -> f64 {
+    if exponent.is_nan() {
+        return f64::NAN;
+    }
+    // Beyond +-2200 every finite non-zero x overflows or underflows anyway.
+    let mut n = exponent.clamp(-2200.0, 2200.0) as i32;
+    let mut result = x;
+    // Each factor 2^k with |k| <= 1000 is a normal f64.
+    while n.abs() > 1000 {
+        let step = 1000 * n.signum();
+        result *= 2f64.powi(step);
+        n -= step;
+    }
+    result * 2f64.powi(n)
+}
+
+/// The error function, within 2 ulp of f64 (CUDA's bound for `erf`).
 pub fn erf(x: f64) -> f64 {
     if x.is_nan() {
         return x;
     }
-    if x.abs() < 2.5 {
-        // Maclaurin series: 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1)).
+    if x.abs() < 1.4 {
+        // Maclaurin series 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1)), summed with
+        // Neumaier compensation (plain summation lost up to 5 ulp).
         let x2 = x * x;
         let mut term = x;
         let mut sum = x;
+        let mut compensation = 0.0;
         let mut n = 0.0f64;
         loop {
             n += 1.0;
             term *= -x2 / n;
             let add = term / (2.0 * n + 1.0);
-            sum += add;
+            let next = sum + add;
+            compensation += if sum.abs() >= add.abs() {
+                (sum - next) + add
+            } else {
+                (add - next) + sum
+            };
+            sum = next;
             if add.abs() < 1e-17 * sum.abs() || n > 200.0 {
                 break;
             }
         }
-        sum * std::f64::consts::FRAC_2_SQRT_PI
+        (sum + compensation) * std::f64::consts::FRAC_2_SQRT_PI
     } else {
+        // Here erfc(|x|) < 0.05, so its relative error shrinks twentyfold in 1 - erfc.
         let tail = erfc(x.abs());
         if x > 0.0 {
             1.0 - tail
@@ -133,7 +218,7 @@ pub fn erfc(x: f64) -> f64 {
     if x.is_nan() {
         return x;
     }
-    if x < 2.5 {
+    if x < 1.4 {
         return 1.0 - erf(x);
     }
     if x > 27.3 {
@@ -144,7 +229,7 @@ pub fn erfc(x: f64) -> f64 {
     let mut f = x;
     let mut c = x;
     let mut d = 0.0;
-    for k in 1..500 {
+    for k in 1..1000 {
         let a = f64::from(k) / 2.0;
         d = x + a * d;
         if d.abs() < tiny {
@@ -161,7 +246,10 @@ pub fn erfc(x: f64) -> f64 {
             break;
         }
     }
-    (-x * x).exp() / (f * std::f64::consts::PI.sqrt())
+    // exp(-x^2) with the rounding error of x*x put back: exp(-(x2 + low)) ~ exp(-x2)(1 - low).
+    let x2 = x * x;
+    let low = x.mul_add(x, -x2);
+    (-x2).exp() * (1.0 - low) / (f * std::f64::consts::PI.sqrt())
 }
 
 #[cfg(test)]
@@ -180,6 +268,22 @@ mod tests {
         assert!((erf(3.0) - 0.999_977_909_503_001_4).abs() < 1e-15);
         assert!((erfc(5.0) - 1.537_459_794_428_034_8e-12).abs() < 1e-25);
         assert_eq!(erf(-1.0), -erf(1.0));
+        // math_f64 conformance element: the GPU's (and the correctly rounded) value.
+        let near_one = erf(2.360_366_243_333_844);
+        let ulps = (near_one.to_bits() as i64 - 0.999_156_350_634_152_1f64.to_bits() as i64).abs();
+        assert!(ulps <= 1, "erf(2.36) is {ulps} ulp off");
+        for (x, want) in [
+            (0.1, 0.112_462_916_018_284_9),
+            (0.9, 0.796_908_212_422_832_2),
+            (1.7, 0.983_790_458_590_774_5),
+            (2.2, 0.998_137_153_702_018_2),
+            (2.49, 0.999_570_712_132_266_1),
+            (-1.3, -0.934_007_944_940_652_4),
+        ] {
+            let got: f64 = erf(x);
+            let ulps = (got.to_bits() as i64 - f64::to_bits(want) as i64).abs();
+            assert!(ulps <= 2, "erf({x}) = {got}, want {want} ({ulps} ulp)");
+        }
     }
 
     #[test]
@@ -191,5 +295,40 @@ mod tests {
         assert!((f32_call("erff", &[0.5]) - 0.520_499_9).abs() < 1e-7);
         assert!(call_math("nosuch", &[]).is_none());
         assert!(call_math("sinf", &[1, 2]).is_none());
+    }
+
+    #[test]
+    fn pi_scaled_trig_is_exact_at_special_points() {
+        assert_eq!(f32_call("sinpif", &[1.0]), 0.0);
+        assert_eq!(f32_call("sinpif", &[0.5]), 1.0);
+        assert_eq!(f32_call("sinpif", &[-2.5]), -1.0);
+        assert_eq!(f32_call("cospif", &[0.5]), 0.0);
+        assert_eq!(f32_call("cospif", &[1.0]), -1.0);
+        assert_eq!(f32_call("cospif", &[3.0]), -1.0);
+        assert_eq!(f32_call("sinpif", &[0.25]), std::f32::consts::FRAC_1_SQRT_2);
+        assert_eq!(
+            f32_call("cospif", &[0.75]),
+            -std::f32::consts::FRAC_1_SQRT_2
+        );
+        assert!((sin_pi(0.1) - (std::f64::consts::PI * 0.1).sin()).abs() < 1e-16);
+        assert!((cos_pi(0.3) - (std::f64::consts::PI * 0.3).cos()).abs() < 1e-16);
+        assert!(sin_pi(f64::INFINITY).is_nan());
+    }
+
+    #[test]
+    fn ldexp_and_normcdf() {
+        assert_eq!(f32_call("ldexpf", &[3.0, -4.0]), 0.1875);
+        assert_eq!(f32_call("ldexpf", &[1.5, 200.0]), f32::INFINITY);
+        assert_eq!(f32_call("scalbnf", &[1.0, -149.0]), f32::from_bits(1));
+        assert_eq!(
+            scale_by_power_of_two(1.0, 1023.0 + 1000.0 - 1000.0),
+            2f64.powi(1023)
+        );
+        assert_eq!(
+            scale_by_power_of_two(2f64.powi(1000), -2000.0),
+            2f64.powi(-1000)
+        );
+        assert!((f32_call("normcdff", &[0.0]) - 0.5).abs() < 1e-7);
+        assert!((f32_call("normcdff", &[1.0]) - 0.841_344_7).abs() < 1e-6);
     }
 }
