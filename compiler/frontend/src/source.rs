@@ -86,7 +86,8 @@ impl SourceFile {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        (line as u32 + 1, pos - self.line_starts[line] + 1)
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        (line as u32 + 1, pos.saturating_sub(start) + 1)
     }
 
     /// Byte offsets where lines start.
@@ -159,12 +160,16 @@ impl SourceMap {
     /// The file with id `id`.
     ///
     /// Ids are only made by [`SourceMap::add_file`], so an unknown id is a bug in the caller;
-    /// it yields the first file rather than panicking.
+    /// it yields an empty, nameless file rather than panicking.
     pub fn file(&self, id: FileId) -> &SourceFile {
-        self.files
-            .get(id.0 as usize)
-            .or_else(|| self.files.first())
-            .expect("SourceMap::file called on an empty source map")
+        static NO_FILE: SourceFile = SourceFile {
+            name: String::new(),
+            text: String::new(),
+            line_starts: Vec::new(),
+            included_from: None,
+            system: false,
+        };
+        self.files.get(id.0 as usize).unwrap_or(&NO_FILE)
     }
 
     /// The file with id `id`, if it exists.
@@ -213,5 +218,27 @@ impl SourceMap {
             }
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_file_ids_do_not_panic() {
+        let map = SourceMap::new();
+        let f = map.file(FileId(3));
+        assert_eq!(f.line_col(10), (1, 11));
+        assert_eq!(map.describe(Span::new(FileId(3), 0, 1)), "<unknown>");
+    }
+
+    #[test]
+    fn line_and_column_are_one_based() {
+        let mut map = SourceMap::new();
+        let id = map.add_file("a.cu", "ab\ncd\n", None);
+        assert_eq!(map.file(id).line_col(0), (1, 1));
+        assert_eq!(map.file(id).line_col(4), (2, 2));
+        assert_eq!(map.describe(Span::new(id, 3, 4)), "a.cu:2:1");
     }
 }
