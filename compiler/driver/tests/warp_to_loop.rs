@@ -2,8 +2,8 @@
 //! reference executor per thread (the `simt` module) and per block (after `warp-to-loop`,
 //! verified), and every buffer must agree byte for byte.
 //!
-//! Cases the pass rejects (warp-level operations, barriers in divergent code or in device
-//! functions) are listed with the pass's message; they never count as agreeing. The test
+//! Cases the pass rejects (barriers in divergent code, collectives under conditions it cannot
+//! predicate) are listed with the pass's message; they never count as agreeing. The test
 //! fails on any disagreement, on any verifier error, and when fewer cases agree than
 //! `MIN_AGREEING` (so the count only goes up).
 
@@ -16,7 +16,7 @@ use cwcc_simt::passes::warp_to_loop::WarpToLoop;
 use std::path::{Path, PathBuf};
 
 /// The number of cases known to agree; raise it when the pass learns more.
-const MIN_AGREEING: usize = 66;
+const MIN_AGREEING: usize = 77;
 
 fn conformance_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testsuite/conformance")

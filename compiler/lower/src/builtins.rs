@@ -606,6 +606,28 @@ pub(crate) fn call_builtin(
             };
             return Ok(Some(to_ret(fl, b, Scalar::Bool)));
         }
+        "frexpf" | "frexp" | "modff" | "modf" => {
+            need(2)?;
+            let width = if matches!(name, "frexpf" | "modff") {
+                s::FloatWidth::F32
+            } else {
+                s::FloatWidth::F64
+            };
+            let x = fl.convert(x, xsc, Scalar::Float(width));
+            let Some((p, Scalar::Ptr(space))) = arg(1) else {
+                return err(
+                    e.span,
+                    format!("the second argument of `{name}` must be a pointer"),
+                );
+            };
+            let out = Place { ptr: p, space };
+            let v = if name.starts_with("frexp") {
+                frexp(fl, x, width, out)
+            } else {
+                modf(fl, x, width, out)
+            };
+            return Ok(Some(to_ret(fl, v, Scalar::Float(width))));
+        }
         "sincosf" | "sincos" | "__sincosf" => {
             need(3)?;
             let (sname, cname) = match name {
@@ -669,6 +691,81 @@ pub(crate) fn call_builtin(
         return Ok(Some(to_ret(fl, v, want)));
     }
     unsupported()
+}
+
+/// The float constant `value` of a width.
+fn float_const(fl: &mut FnLower<'_, '_>, width: s::FloatWidth, value: f64) -> Value {
+    let t = fl.ty(s::Type::Float(width));
+    let bits = match width {
+        s::FloatWidth::F32 => u64::from((value as f32).to_bits()),
+        s::FloatWidth::F64 => value.to_bits(),
+    };
+    fl.konst(t, bits)
+}
+
+/// `frexp(x, exp)`: stores the exponent `e` (`i32`) through `exp` and returns the mantissa
+/// `m` with `x = m * 2^e`, `0.5 <= |m| < 1`; zeros, infinities and NaN are returned
+/// unchanged with exponent 0. Subnormals are scaled into the normal range first.
+fn frexp(fl: &mut FnLower<'_, '_>, x: Value, width: s::FloatWidth, exp: Place) -> Value {
+    // (int width, mantissa bits, exponent mask, bias - 1, scale exponent for subnormals)
+    let (iw, mbits, mask, half_bias, scale) = match width {
+        s::FloatWidth::F32 => (s::IntWidth::W32, 23, 0xff_u64, 126, 24),
+        s::FloatWidth::F64 => (s::IntWidth::W64, 52, 0x7ff, 1022, 54),
+    };
+    let it = fl.ty(s::Type::Int(iw));
+    let i32t = fl.ty(s::Type::Int(s::IntWidth::W32));
+    let ax = fl.un(s::UnaryOp::FAbs, x);
+    // 2^(1 - bias): the smallest normal number.
+    let min_normal = float_const(fl, width, 2f64.powi(-half_bias));
+    let subnormal = fl.cmp(s::CmpOp::FLt, ax, min_normal);
+    let factor = float_const(fl, width, 2f64.powi(scale));
+    let scaled = fl.bin(s::BinaryOp::FMul, x, factor);
+    let y = fl.select(subnormal, scaled, x);
+    let bits = fl.conv(s::ConvOp::Bitcast, y, it);
+    let shift = fl.konst(it, mbits);
+    let field = fl.bin(s::BinaryOp::LShr, bits, shift);
+    let mask_v = fl.konst(it, mask);
+    let field = fl.bin(s::BinaryOp::And, field, mask_v);
+    let field = if iw == s::IntWidth::W32 {
+        field
+    } else {
+        fl.conv(s::ConvOp::Trunc, field, i32t)
+    };
+    let bias_v = fl.i32c(i64::from(half_bias));
+    let e = fl.bin(s::BinaryOp::Sub, field, bias_v);
+    let scale_v = fl.i32c(i64::from(scale));
+    let zero_i32 = fl.i32c(0);
+    let adjust = fl.select(subnormal, scale_v, zero_i32);
+    let e = fl.bin(s::BinaryOp::Sub, e, adjust);
+    let keep = fl.konst(it, !(mask << mbits));
+    let mantissa = fl.bin(s::BinaryOp::And, bits, keep);
+    let half_exp = fl.konst(it, (half_bias as u64) << mbits);
+    let mantissa = fl.bin(s::BinaryOp::Or, mantissa, half_exp);
+    let ft = fl.ty(s::Type::Float(width));
+    let m = fl.conv(s::ConvOp::Bitcast, mantissa, ft);
+    // Finite and non-zero (false for NaN).
+    let zero = float_const(fl, width, 0.0);
+    let inf = float_const(fl, width, f64::INFINITY);
+    let positive = fl.cmp(s::CmpOp::FGt, ax, zero);
+    let finite = fl.cmp(s::CmpOp::FLt, ax, inf);
+    let ordinary = fl.bin(s::BinaryOp::And, positive, finite);
+    let e = fl.select(ordinary, e, zero_i32);
+    fl.store(exp, e);
+    fl.select(ordinary, m, x)
+}
+
+/// `modf(x, iptr)`: stores the integral part `trunc(x)` through `iptr` and returns the
+/// fractional part with the sign of `x` (`±0` for infinities and integers).
+fn modf(fl: &mut FnLower<'_, '_>, x: Value, width: s::FloatWidth, iptr: Place) -> Value {
+    let integral = fl.un(s::UnaryOp::Trunc, x);
+    fl.store(iptr, integral);
+    let fraction = fl.bin(s::BinaryOp::FSub, x, integral);
+    let ax = fl.un(s::UnaryOp::FAbs, x);
+    let inf = float_const(fl, width, f64::INFINITY);
+    let infinite = fl.cmp(s::CmpOp::FEq, ax, inf);
+    let zero = float_const(fl, width, 0.0);
+    let fraction = fl.select(infinite, zero, fraction);
+    fl.bin(s::BinaryOp::CopySign, fraction, x)
 }
 
 /// The bytes of a string literal argument (through decay and pointer casts).

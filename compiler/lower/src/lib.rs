@@ -337,6 +337,7 @@ impl<'a> Lowerer<'a> {
                 function: id,
                 params,
                 static_shared_bytes: 0,
+                dynamic_shared_offset: 0,
                 uses_dynamic_shared: false,
                 launch_bounds,
             });

@@ -647,3 +647,141 @@ fn byte_perm_and_vector_ldg() {
     assert_eq!(i32s(&mem, po, 1), vec![0x5511_4400]);
     assert_eq!(f32s(&mem, pf, 1), vec![5.5]);
 }
+
+/// Reference `frexp` on the bits of an `f64` (exponent 0 for zeros, infinities and NaN).
+fn frexp_ref(x: f64) -> (f64, i32) {
+    if x == 0.0 || !x.is_finite() {
+        return (x, 0);
+    }
+    let (y, adjust) = if x.abs() < f64::MIN_POSITIVE {
+        (x * 2f64.powi(54), 54)
+    } else {
+        (x, 0)
+    };
+    let bits = y.to_bits();
+    let e = ((bits >> 52) & 0x7ff) as i32 - 1022 - adjust;
+    (f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52)), e)
+}
+
+#[test]
+fn frexp_and_modf_in_float_and_double() {
+    let m = compile_ok(
+        "__global__ void k(const float *x, const double *d, float *fm, int *fe, float *ff,
+                           float *fi, double *dm, int *de, double *df, double *di, int n) {
+            int i = threadIdx.x;
+            if (i < n) {
+                fm[i] = frexpf(x[i], &fe[i]);
+                ff[i] = modff(x[i], &fi[i]);
+                dm[i] = frexp(d[i], &de[i]);
+                df[i] = modf(d[i], &di[i]);
+            }
+        }",
+    );
+    let xs: Vec<f32> = vec![
+        0.0,
+        -0.0,
+        1.0,
+        -3.0,
+        0.75,
+        -1234.5678,
+        1e-40,
+        -f32::MIN_POSITIVE,
+        f32::MAX,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NAN,
+        2.5,
+        -0.3,
+    ];
+    let ds: Vec<f64> = vec![
+        0.0,
+        -0.0,
+        1.0,
+        -3.0,
+        0.75,
+        -1234.5678,
+        1e-310,
+        -f64::MIN_POSITIVE,
+        f64::MAX,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        1e300,
+        -7.25,
+    ];
+    let n = xs.len();
+    let mut mem = Memory::new();
+    let px = alloc_f32(&mut mem, &xs);
+    let d_bytes: Vec<u8> = ds.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let pd = mem.alloc_bytes(&d_bytes);
+    let outs: Vec<u64> = [4, 4, 4, 4, 8, 4, 8, 8]
+        .iter()
+        .map(|size| mem.alloc(size * n as u64).unwrap())
+        .collect();
+    let mut args = vec![ArgValue::Ptr(px), ArgValue::Ptr(pd)];
+    args.extend(outs.iter().map(|&p| ArgValue::Ptr(p)));
+    args.push(ArgValue::I32(n as i32));
+    run(&m, "k", [1, 1, 1], [32, 1, 1], 0, &args, &mut mem);
+    let (fm, fe, ff, fi) = (
+        f32s(&mem, outs[0], n),
+        i32s(&mem, outs[1], n),
+        f32s(&mem, outs[2], n),
+        f32s(&mem, outs[3], n),
+    );
+    let (dm, de, df, di) = (
+        f64s(&mem, outs[4], n),
+        i32s(&mem, outs[5], n),
+        f64s(&mem, outs[6], n),
+        f64s(&mem, outs[7], n),
+    );
+    let same32 = |a: f32, b: f32| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
+    let same64 = |a: f64, b: f64| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
+    for i in 0..n {
+        let x = xs[i];
+        // Every f32 is exact in f64, with the same mantissa and exponent.
+        let (m, e) = frexp_ref(f64::from(x));
+        assert!(
+            same32(fm[i], m as f32) && fe[i] == e,
+            "frexpf({x:e}) = {} * 2^{}",
+            fm[i],
+            fe[i]
+        );
+        let int_part = x.trunc();
+        let frac = if x.is_infinite() {
+            0.0f32.copysign(x)
+        } else {
+            (x - int_part).copysign(x)
+        };
+        assert!(
+            same32(fi[i], int_part) && same32(ff[i], frac),
+            "modff({x:e}) = {} + {}",
+            fi[i],
+            ff[i]
+        );
+        let d = ds[i];
+        let (m, e) = frexp_ref(d);
+        assert!(
+            same64(dm[i], m) && de[i] == e,
+            "frexp({d:e}) = {} * 2^{}",
+            dm[i],
+            de[i]
+        );
+        let int_part = d.trunc();
+        let frac = if d.is_infinite() {
+            0.0f64.copysign(d)
+        } else {
+            (d - int_part).copysign(d)
+        };
+        assert!(
+            same64(di[i], int_part) && same64(df[i], frac),
+            "modf({d:e}) = {} + {}",
+            di[i],
+            df[i]
+        );
+    }
+    // Spot checks against the C library's documented results.
+    assert_eq!((fm[5], fe[5]), (-1234.5678f32 / 2048.0, 11));
+    assert_eq!((ff[3].to_bits(), fi[3]), ((-0.0f32).to_bits(), -3.0));
+    assert_eq!((dm[6], de[6]), (frexp_ref(1e-310).0, -1029));
+    assert_eq!((df[13], di[13]), (-0.25, -7.0));
+}

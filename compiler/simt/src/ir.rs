@@ -100,6 +100,12 @@ pub struct Module {
     pub files: Vec<String>,
     /// Which constructs the module may contain (see [`Phase`]).
     pub phase: Phase,
+    /// Set by the `shared-to-buffer` pass: all shared memory is addressed through
+    /// [`Inst::SharedBuffer`] (no `global_addr` of a shared global and no `dyn_shared_addr`
+    /// remain), and every kernel's [`KernelInfo::static_shared_bytes`] and
+    /// [`KernelInfo::dynamic_shared_offset`] describe its per-block buffer. Text form: the
+    /// word `shared_buffer` after the phase on the `module` line.
+    pub shared_in_buffer: bool,
 }
 
 /// The stage of compilation a module is in; each phase documents what it allows and the
@@ -677,6 +683,12 @@ pub enum Inst {
     LocalAddr(LocalId),
     /// The base of the block's dynamic shared memory (`extern __shared__ T s[]`): `ptr<shared>`.
     DynSharedAddr,
+    /// The base of the current block's shared-memory buffer: `ptr<shared>`. Static
+    /// `__shared__` variables lie at the offsets the `shared-to-buffer` pass assigned, then
+    /// the dynamic shared memory at [`KernelInfo::dynamic_shared_offset`]. Allowed only in
+    /// [`Phase::PerBlock`]; valid in device functions too (it is the buffer of the block
+    /// that the running kernel invocation executes).
+    SharedBuffer,
     /// Calls a device function.
     Call {
         /// The callee (not a kernel).
@@ -830,8 +842,17 @@ pub struct KernelInfo {
     pub function: FuncId,
     /// The parameters, in order.
     pub params: Vec<KernelParam>,
-    /// Bytes of static `__shared__` memory the kernel uses.
+    /// Bytes of static `__shared__` memory the kernel uses. After the `shared-to-buffer`
+    /// pass ([`Module::shared_in_buffer`]): the end of the kernel's last static variable in
+    /// the per-block buffer.
     pub static_shared_bytes: u64,
+    /// The byte offset of dynamic (`extern __shared__`) memory in the per-block buffer, a
+    /// multiple of 16 and at least `static_shared_bytes`. Meaningful only after the
+    /// `shared-to-buffer` pass ([`Module::shared_in_buffer`]); 0 before. A launch with `D`
+    /// bytes of dynamic shared memory needs a buffer of `dynamic_shared_offset + D` bytes
+    /// (at least `static_shared_bytes`), aligned to 16 bytes (and to any larger alignment of
+    /// the kernel's shared variables).
+    pub dynamic_shared_offset: u64,
     /// Whether the kernel uses `extern __shared__` (dynamic) memory.
     pub uses_dynamic_shared: bool,
     /// `__launch_bounds__`, if given.

@@ -57,6 +57,20 @@
 //! describes a whole block with explicit thread loops and forbids barriers, warp operations,
 //! `thread_id` and `lane_id`. The [`verify`](verify::verify) function checks the phase rules.
 //!
+//! # Shared memory in one buffer (phase `perblock`)
+//! CPU-like targets run a block per call and get all of the block's shared memory as one
+//! buffer from the host. `shared_buffer` (allowed only in `perblock`, in kernels and device
+//! functions alike) is the base of the current block's buffer, a `ptr<shared>`. The
+//! `shared-to-buffer` pass gives every static `__shared__` variable an offset in it (one
+//! layout for the module, each variable aligned) and puts dynamic (`extern __shared__`)
+//! memory at the kernel's [`ir::KernelInfo::dynamic_shared_offset`]; it replaces
+//! `global_addr` of shared variables and `dyn_shared_addr` by `ptradd shared_buffer, OFFSET`
+//! and sets [`Module::shared_in_buffer`] (printed as `module phase perblock shared_buffer`,
+//! with `dynamic_shared_offset N` on each kernel line). A launch with `D` bytes of dynamic
+//! shared memory then needs a buffer of `dynamic_shared_offset + D` bytes (at least the
+//! kernel's `static_shared` bytes), 16-byte aligned, zeroed or not as the host likes (CUDA
+//! leaves shared memory undefined at block start).
+//!
 //! # Undefined behaviour, defined
 //! Integer division by zero is an error in the executor (backends may do anything); shift
 //! amounts are taken modulo the bit width; float-to-int conversions saturate and map NaN to 0 (except as the H100 does: NaN to a signed
@@ -67,6 +81,7 @@ pub mod builtins;
 pub mod eval;
 pub mod interp;
 pub mod ir;
+pub mod link;
 pub mod module;
 pub mod parse;
 pub mod pass;

@@ -90,6 +90,7 @@ impl Module {
             kernels: Vec::new(),
             files: Vec::new(),
             phase: Phase::Simt,
+            shared_in_buffer: false,
         }
     }
 
@@ -246,6 +247,7 @@ impl Inst {
             | Inst::GlobalAddr(_)
             | Inst::LocalAddr(_)
             | Inst::DynSharedAddr
+            | Inst::SharedBuffer
             | Inst::ThreadId(_)
             | Inst::BlockId(_)
             | Inst::BlockDim(_)
@@ -344,6 +346,7 @@ impl Inst {
             | Inst::GlobalAddr(_)
             | Inst::LocalAddr(_)
             | Inst::DynSharedAddr
+            | Inst::SharedBuffer
             | Inst::ThreadId(_)
             | Inst::BlockId(_)
             | Inst::BlockDim(_)

@@ -401,6 +401,10 @@ impl Parser {
                 ));
             }
         };
+        if self.is_ident("shared_buffer") {
+            self.pos += 1;
+            self.module.shared_in_buffer = true;
+        }
         loop {
             match self.peek().clone() {
                 Tok::Eof => return Ok(()),
@@ -842,6 +846,7 @@ impl Parser {
                 }
             },
             ("dyn_shared_addr", 1) => Inst::DynSharedAddr,
+            ("shared_buffer", 1) => Inst::SharedBuffer,
             ("call", 1) => {
                 let func = self.func_id()?;
                 let args = self.values_in_parens()?;
@@ -971,6 +976,12 @@ impl Parser {
         self.expect_punct(")")?;
         self.expect_ident("static_shared")?;
         let static_shared_bytes = self.u64()?;
+        let dynamic_shared_offset = if self.is_ident("dynamic_shared_offset") {
+            self.pos += 1;
+            self.u64()?
+        } else {
+            0
+        };
         let uses_dynamic_shared = if self.is_ident("dynamic_shared") {
             self.pos += 1;
             true
@@ -997,6 +1008,7 @@ impl Parser {
             function,
             params,
             static_shared_bytes,
+            dynamic_shared_offset,
             uses_dynamic_shared,
             launch_bounds,
         });

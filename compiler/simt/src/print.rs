@@ -35,7 +35,11 @@ pub fn print_module(module: &Module) -> String {
         Phase::Simt => "simt",
         Phase::PerBlock => "perblock",
     };
-    let _ = writeln!(out, "module phase {phase}");
+    let _ = write!(out, "module phase {phase}");
+    if module.shared_in_buffer {
+        out.push_str(" shared_buffer");
+    }
+    out.push('\n');
     for (index, file) in module.files.iter().enumerate() {
         let _ = writeln!(out, "file {index} {}", quote(file.as_bytes()));
     }
@@ -80,6 +84,13 @@ pub fn print_module(module: &Module) -> String {
             let _ = write!(out, "{}: {kind}", quote(param.name.as_bytes()));
         }
         let _ = write!(out, ") static_shared {}", kernel.static_shared_bytes);
+        if module.shared_in_buffer {
+            let _ = write!(
+                out,
+                " dynamic_shared_offset {}",
+                kernel.dynamic_shared_offset
+            );
+        }
         if kernel.uses_dynamic_shared {
             out.push_str(" dynamic_shared");
         }
@@ -293,6 +304,7 @@ pub fn inst_text(module: &Module, func: &Function, result: Option<Value>, inst: 
         Inst::GlobalAddr(global) => format!("global_addr {global}"),
         Inst::LocalAddr(local) => format!("local_addr {local}"),
         Inst::DynSharedAddr => "dyn_shared_addr".to_string(),
+        Inst::SharedBuffer => "shared_buffer".to_string(),
         Inst::Call { func, args } => format!("call {func}({})", join(args)),
         Inst::Math { name, args } => format!("math {}({})", quote(name.as_bytes()), join(args)),
         Inst::ThreadId(dim) => format!("thread_id.{}", dim.name()),

@@ -31,7 +31,11 @@
 //!   builtins known with float arguments of their width, warp operations with `i32` masks.
 //! - Instructions that produce no value have no result; `const`, `load`, conversions and
 //!   `math` have one.
-//! - Phase rules: in [`Phase::PerBlock`] no barrier, warp operation, `thread_id` or `lane_id`.
+//! - Phase rules: in [`Phase::PerBlock`] no barrier, warp operation, `thread_id` or `lane_id`;
+//!   `shared_buffer` only in [`Phase::PerBlock`].
+//! - After `shared-to-buffer` ([`Module::shared_in_buffer`], only in the perblock phase): no
+//!   `global_addr` of a shared global, no `dyn_shared_addr`; every kernel's
+//!   `dynamic_shared_offset` is a multiple of 16 and at least its `static_shared` bytes.
 
 use crate::builtins::math_signature;
 use crate::ir::*;
@@ -134,6 +138,14 @@ impl<'a> Verifier<'a> {
             self.check_global(id, global);
         }
         let kernel_functions: HashSet<FuncId> = module.kernels.iter().map(|k| k.function).collect();
+        if module.shared_in_buffer && module.phase != Phase::PerBlock {
+            self.error(
+                None,
+                None,
+                "the shared_buffer flag (set by shared-to-buffer) requires the perblock phase"
+                    .to_string(),
+            );
+        }
         let mut names = HashSet::new();
         for kernel in &module.kernels {
             if !names.insert(kernel.name.as_str()) {
@@ -282,6 +294,19 @@ impl<'a> Verifier<'a> {
         let fid = Some(kernel.function);
         if func.ret.is_some() {
             self.error(fid, None, format!("kernel `{name}` must return void"));
+        }
+        if self.module.shared_in_buffer {
+            let offset = kernel.dynamic_shared_offset;
+            if !offset.is_multiple_of(16) || offset < kernel.static_shared_bytes {
+                self.error(
+                    fid,
+                    None,
+                    format!(
+                        "kernel `{name}`: dynamic_shared_offset {offset} must be a multiple of 16 and at least static_shared {}",
+                        kernel.static_shared_bytes
+                    ),
+                );
+            }
         }
         if func.params.len() != kernel.params.len() {
             self.error(
@@ -741,7 +766,14 @@ impl<'v, 'a> FunctionVerifier<'v, 'a> {
             }
             Inst::GlobalAddr(global) => match module.globals.get(*global) {
                 None => self.error(format!("global {global} does not exist")),
-                Some(g) => expected_result = Some(Type::Ptr(g.space)),
+                Some(g) => {
+                    if module.shared_in_buffer && g.space == AddrSpace::Shared {
+                        self.error(format!(
+                            "global_addr of shared {global} after shared-to-buffer (use shared_buffer)"
+                        ));
+                    }
+                    expected_result = Some(Type::Ptr(g.space));
+                }
             },
             Inst::LocalAddr(local) => {
                 if local.index() >= self.func.locals.len() {
@@ -749,7 +781,20 @@ impl<'v, 'a> FunctionVerifier<'v, 'a> {
                 }
                 expected_result = Some(Type::Ptr(AddrSpace::Local));
             }
-            Inst::DynSharedAddr => expected_result = Some(Type::Ptr(AddrSpace::Shared)),
+            Inst::DynSharedAddr => {
+                if module.shared_in_buffer {
+                    self.error(
+                        "dyn_shared_addr after shared-to-buffer (use shared_buffer)".to_string(),
+                    );
+                }
+                expected_result = Some(Type::Ptr(AddrSpace::Shared));
+            }
+            Inst::SharedBuffer => {
+                if module.phase != Phase::PerBlock {
+                    self.error("shared_buffer is allowed only in the perblock phase".to_string());
+                }
+                expected_result = Some(Type::Ptr(AddrSpace::Shared));
+            }
             Inst::Call { func, args } => {
                 let arg_types: Vec<Option<TypeId>> =
                     args.iter().map(|a| self.use_value(*a)).collect();

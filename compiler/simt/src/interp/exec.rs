@@ -1057,6 +1057,7 @@ fn exec_inst<'m>(
             LOCAL_BASE + (u64::from(linear) << 32) + frame.local_base as u64 + offset
         }
         Inst::DynSharedAddr => SHARED_BASE + cx.dyn_shared_offset,
+        Inst::SharedBuffer => SHARED_BASE,
         Inst::Call {
             func: callee_id,
             args,

@@ -33,7 +33,9 @@
 //!   errors naming kernel, block, thread and source location), `__device__`/`__constant__`
 //!   variables allocated once per [`Memory`] by name (constant ones read-only to kernels),
 //!   shared memory per block (static variables, then dynamic memory 16-byte aligned; zeroed at
-//!   block start), local memory per thread, by-value parameters in read-only memory.
+//!   block start; after `shared-to-buffer` the window is the kernel's buffer, `shared_buffer`
+//!   its base, dynamic memory at the kernel's `dynamic_shared_offset`), local memory per
+//!   thread, by-value parameters in read-only memory.
 //! - A [`Phase::PerBlock`] module (after `warp-to-loop`) runs its kernel function once per
 //!   block, as one executor thread that sees the launch's `block_dim` (its thread loops do
 //!   the threads' work); this is how the pass is tested against the per-thread executor.
@@ -229,8 +231,17 @@ pub fn launch_with_options(
             }
         }
     }
-    let dyn_shared_offset = shared_size.next_multiple_of(16);
-    let total_shared = dyn_shared_offset.saturating_add(dynamic_shared_bytes);
+    // Without `shared-to-buffer`, shared variables lie in module order (the layout above) and
+    // dynamic memory follows 16-byte aligned; after it, the kernel's buffer layout applies
+    // (the variables are then only reached through `shared_buffer` at the pass's offsets).
+    let (dyn_shared_offset, static_end) = if module.shared_in_buffer {
+        (kernel.dynamic_shared_offset, kernel.static_shared_bytes)
+    } else {
+        (shared_size.next_multiple_of(16), shared_size)
+    };
+    let total_shared = dyn_shared_offset
+        .saturating_add(dynamic_shared_bytes)
+        .max(static_end);
     if total_shared > MAX_SHARED_BYTES {
         return Err(fail(format!(
             "{total_shared} bytes of shared memory per block is more than the executor supports"

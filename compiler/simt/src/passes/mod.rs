@@ -2,19 +2,29 @@
 
 pub mod const_fold;
 pub mod dce;
+pub mod inline;
+pub mod shared_to_buffer;
 pub mod warp_to_loop;
 
 use crate::pass::Pass;
 
 /// The names of all passes.
-pub const PASS_NAMES: &[&str] = &["const-fold", "dce", "warp-to-loop"];
+pub const PASS_NAMES: &[&str] = &[
+    "const-fold",
+    "dce",
+    "inline",
+    "warp-to-loop",
+    "shared-to-buffer",
+];
 
 /// Makes the pass with this name.
 pub fn by_name(name: &str) -> Option<Box<dyn Pass>> {
     match name {
         "const-fold" => Some(Box::new(const_fold::ConstFold)),
         "dce" => Some(Box::new(dce::DeadCodeElimination)),
+        "inline" => Some(Box::new(inline::Inline)),
         "warp-to-loop" => Some(Box::new(warp_to_loop::WarpToLoop)),
+        "shared-to-buffer" => Some(Box::new(shared_to_buffer::SharedToBuffer)),
         _ => None,
     }
 }

@@ -4,8 +4,10 @@
 //!
 //! # How a kernel is cut
 //! A *block region* is the kernel body and every region of a statement that all threads of
-//! the block execute together: a `loop` that contains a barrier, an `if` that contains a
-//! barrier or a `break` / `continue` leaving it. The top-level statements of a block region
+//! the block execute together: a `loop` that contains a barrier or warp collective, an `if`
+//! that contains one or a `break` / `continue` leaving it (a predicated `if`, below, is
+//! executed by the block too, each branch for its threads). The top-level statements of a
+//! block region
 //! are split into
 //! - *block statements*, executed once per block: pure instructions whose operands are
 //!   uniform (constants, parameters, `block_id`, `block_dim`, `grid_dim`, …), loads and stores
@@ -21,29 +23,54 @@
 //! A barrier is the cut between two runs; `__syncthreads_count/and/or` becomes an extra
 //! thread loop that counts the predicate into a block-level counter.
 //!
+//! # Warp collectives
+//! `__shfl*_sync`, votes, matches, `__reduce_*_sync`, `__syncwarp` and `__activemask` are cuts
+//! at warp granularity (see [`collective`]): the run before the collective stores each
+//! thread's operands into per-thread exchange arrays, block-level code computes every
+//! participating lane's result warp by warp (lanes `t & 31`, a partial last warp has fewer
+//! lanes) with the reference executor's semantics, and the next run loads the thread's result.
+//! Collectives in loops and `if`s with uniform conditions work as barriers do.
+//!
+//! An `if` whose condition is not uniform and that contains collectives but no barrier and no
+//! jump out of it (`if (warp == 0) v = warp_sum(v);`, `if (lane < 20) b = __ballot_sync(..)`)
+//! is *predicated*: a per-thread flag records the condition, then both branches are cut as
+//! block regions one after the other, every thread loop and collective of the `then` branch
+//! guarded by the flag and those of the `else` branch by its negation. A collective's group
+//! is its mask restricted to the lanes that execute it; a mask that names a live lane which
+//! does not (it is in the other branch) traps at run time. Locals stored at block level in a
+//! predicated branch stay block-level only if nothing outside the branch addresses them; a
+//! `return` there ends only the threads that take the branch.
+//!
 //! # Per-thread state
 //! - A local that is not uniform gets one copy per thread: its type becomes
 //!   `[MAX x T]` (MAX is the kernel's `__launch_bounds__` maximum, else 1024) and its address
-//!   is `local_addr + t * sizeof(T)`.
+//!   is `local_addr + t * sizeof(T)`. Except: a local accessed only by loads and stores of a
+//!   single run, and stored before it is read on every path of a thread's iteration, stays
+//!   one scalar that the threads use in turn (backends keep it in a register).
 //! - An SSA value defined in one thread loop and used in another is *spilled*: stored into a
 //!   per-thread array local after its definition and loaded at the top of the loop that uses
 //!   it. Thread ids and addresses of per-thread locals are recomputed instead.
 //! - `return` inside a thread loop sets the thread's *done* flag (a per-thread `i1` local,
 //!   cleared at kernel start) and leaves the thread's iteration; every thread loop skips done
-//!   threads (CUDA's exited threads do not take part in later barriers either).
+//!   threads (CUDA's exited threads do not take part in later barriers or collectives).
 //!
 //! # Device functions
-//! A device function that reads `thread_id` / `lane_id` (itself or through calls) gets one
-//! extra trailing `i32` parameter, the caller's linear thread index, from which it recomputes
-//! them. Barriers inside device functions and all warp-level operations are not supported yet:
-//! the pass fails with a message that names the operation and its location.
+//! The pass first runs the [`inline`](crate::passes::inline) pass, which copies device
+//! functions containing barriers or warp operations into the kernels (recursion through them
+//! is an error). A device function that reads `thread_id` / `lane_id` (itself or through
+//! calls) gets one extra trailing `i32` parameter, the caller's linear thread index, from
+//! which it recomputes them.
 //!
 //! The pass sets `phase = PerBlock`; it adds no IR constructs (thread loops are ordinary
 //! `loop`s over a local counter).
 
 use crate::ir::*;
 use crate::pass::{Pass, PassError};
+use crate::passes::inline::{is_synchronizing, map_operands, Inline};
+use collective::{Collective, CollectiveKind, Exchange, Guard, Scratch};
 use std::collections::{HashMap, HashSet};
+
+mod collective;
 
 /// The `warp-to-loop` pass.
 pub struct WarpToLoop;
@@ -64,6 +91,7 @@ impl Pass for WarpToLoop {
         if module.phase == Phase::PerBlock {
             return Ok(());
         }
+        Inline.run(module)?;
         check_supported(module)?;
         let kernels: HashMap<FuncId, u64> = module
             .kernels
@@ -142,26 +170,26 @@ fn warp_op_name(inst: &Inst) -> Option<&'static str> {
     })
 }
 
-/// Rejects what the pass cannot translate yet: warp-level operations anywhere and barriers in
-/// device functions.
+/// Rejects what the pass cannot translate: barriers and warp-level operations left in device
+/// functions (the `inline` pass copies those into kernels; only functions it cannot handle
+/// keep them).
 fn check_supported(module: &Module) -> Result<(), PassError> {
     let kernel_fns: HashSet<FuncId> = module.kernels.iter().map(|k| k.function).collect();
     for (id, func) in module.functions.iter() {
+        if kernel_fns.contains(&id) {
+            continue;
+        }
         let mut problem: Option<String> = None;
         walk_stmts(&func.body, &mut |stmt| {
             if problem.is_some() {
                 return;
             }
             if let StmtKind::Inst { inst, .. } = &stmt.kind {
-                if let Some(name) = warp_op_name(inst) {
+                if is_synchronizing(inst) {
+                    let name = warp_op_name(inst).unwrap_or("__syncthreads");
                     problem = Some(format!(
-                        "not supported yet: warp-level operation `{name}` on CPU targets{}",
-                        at(module, stmt.loc)
-                    ));
-                } else if matches!(inst, Inst::Barrier(_)) && !kernel_fns.contains(&id) {
-                    problem = Some(format!(
-                        "not supported yet: `__syncthreads` inside device function `{}` on CPU \
-                         targets{} (make it `__forceinline__` or move the barrier into the kernel)",
+                        "not supported: `{name}` inside device function `{}` that could not be \
+                         inlined, on CPU targets{}",
                         func.name,
                         at(module, stmt.loc)
                     ));
@@ -285,90 +313,6 @@ fn if_then(cond: Value, then: Vec<Stmt>) -> Stmt {
     })
 }
 
-/// Calls `f` on every value operand of `inst`, mutably.
-fn map_operands(inst: &mut Inst, mut f: impl FnMut(&mut Value)) {
-    match inst {
-        Inst::Const { .. }
-        | Inst::GlobalAddr(_)
-        | Inst::LocalAddr(_)
-        | Inst::DynSharedAddr
-        | Inst::ThreadId(_)
-        | Inst::BlockId(_)
-        | Inst::BlockDim(_)
-        | Inst::GridDim(_)
-        | Inst::LaneId
-        | Inst::WarpSize
-        | Inst::ActiveMask
-        | Inst::Fence(_)
-        | Inst::Trap { .. } => {}
-        Inst::Unary { arg, .. } | Inst::Convert { arg, .. } => f(arg),
-        Inst::Binary { lhs, rhs, .. } | Inst::Cmp { lhs, rhs, .. } => {
-            f(lhs);
-            f(rhs);
-        }
-        Inst::Select {
-            cond,
-            if_true,
-            if_false,
-        } => {
-            f(cond);
-            f(if_true);
-            f(if_false);
-        }
-        Inst::PtrAdd { ptr, offset } => {
-            f(ptr);
-            f(offset);
-        }
-        Inst::Load { ptr, .. } => f(ptr),
-        Inst::Store { ptr, value, .. } => {
-            f(ptr);
-            f(value);
-        }
-        Inst::Call { args, .. } | Inst::Math { args, .. } | Inst::Printf { args, .. } => {
-            args.iter_mut().for_each(f)
-        }
-        Inst::Barrier(kind) => match kind {
-            BarrierKind::Sync => {}
-            BarrierKind::Count(p) | BarrierKind::And(p) | BarrierKind::Or(p) => f(p),
-        },
-        Inst::SyncWarp { mask } => f(mask),
-        Inst::Shuffle {
-            mask,
-            value,
-            lane_or_delta,
-            width,
-            ..
-        } => {
-            f(mask);
-            f(value);
-            f(lane_or_delta);
-            f(width);
-        }
-        Inst::Vote { mask, pred, .. } => {
-            f(mask);
-            f(pred);
-        }
-        Inst::Match { mask, value, .. } | Inst::WarpReduce { mask, value, .. } => {
-            f(mask);
-            f(value);
-        }
-        Inst::AtomicRmw { ptr, value, .. } => {
-            f(ptr);
-            f(value);
-        }
-        Inst::AtomicCas {
-            ptr,
-            expected,
-            desired,
-            ..
-        } => {
-            f(ptr);
-            f(expected);
-            f(desired);
-        }
-    }
-}
-
 /// The values a thread needs to recompute its ids, and what per-thread memory it owns.
 struct ThreadCx<'a> {
     /// The linear thread index (`i32`).
@@ -379,6 +323,8 @@ struct ThreadCx<'a> {
     bdx: Value,
     bdy: Value,
     bdxy: Value,
+    /// `thread_id.x/y/z` when the thread loop steps them itself (with `zero` to copy them).
+    tid_xyz: Option<([Value; 3], Value)>,
     /// Per-thread (replicated) locals with their element size.
     replicated: &'a HashMap<LocalId, u64>,
     /// Spilled values: their per-thread array local, element size and alignment.
@@ -441,6 +387,15 @@ fn rewrite_inst(
     });
     let binary = |op, lhs, rhs| Inst::Binary { op, lhs, rhs };
     let replaced = match (&inst, result) {
+        (Inst::ThreadId(dim), Some(r)) if cx.tid_xyz.is_some() => {
+            let ([x, y, z], zero) = cx.tid_xyz.unwrap_or(([r; 3], r));
+            let id = match dim {
+                Dim::X => x,
+                Dim::Y => y,
+                Dim::Z => z,
+            };
+            Some((r, binary(BinaryOp::Add, id, zero)))
+        }
         (Inst::ThreadId(dim), Some(r)) => Some(match dim {
             Dim::X => (r, binary(BinaryOp::URem, cx.t, cx.bdx)),
             Dim::Y => {
@@ -626,6 +581,7 @@ fn transform_device_function(func: &mut Function, types: &Types, needs_tid: &Has
         bdx,
         bdy,
         bdxy,
+        tid_xyz: None,
         replicated: &replicated,
         spills: &spills,
         renames: HashMap::new(),
@@ -658,10 +614,29 @@ enum Node {
         continuing: Vec<Node>,
         loc: Option<Loc>,
     },
+    /// The block-level computation of warp collective `n` (index into
+    /// `Kernel::collectives`).
+    Collective(usize),
 }
 
 fn contains_barrier(region: &Region) -> bool {
     first_barrier(region).is_some()
+}
+
+/// Whether an instruction is a warp collective (a cut at warp granularity).
+fn is_collective(inst: &Inst) -> bool {
+    is_synchronizing(inst) && !matches!(inst, Inst::Barrier(_))
+}
+
+/// Whether a region contains a barrier or a warp collective (at any depth).
+fn contains_sync(region: &Region) -> bool {
+    let mut found = false;
+    walk_stmts(region, &mut |s| {
+        if let StmtKind::Inst { inst, .. } = &s.kind {
+            found |= is_synchronizing(inst);
+        }
+    });
+    found
 }
 
 /// The first barrier of a region (at any depth), with its location.
@@ -703,6 +678,27 @@ fn escaping_jump(region: &Region) -> Option<Option<Loc>> {
     None
 }
 
+/// Whether a structural `if` is run predicated (each thread runs the branch its condition
+/// picks; both branches are emitted one after the other with guarded thread loops): its
+/// condition is not uniform and it contains warp collectives but no barrier and no jump out.
+fn is_predicated(stmt: &Stmt, uniform: &Uniformity) -> bool {
+    match &stmt.kind {
+        StmtKind::If {
+            cond,
+            then_region,
+            else_region,
+        } => {
+            is_structural(stmt)
+                && !uniform.value(*cond)
+                && !contains_barrier(then_region)
+                && !contains_barrier(else_region)
+                && escaping_jump(then_region).is_none()
+                && escaping_jump(else_region).is_none()
+        }
+        _ => false,
+    }
+}
+
 /// Whether a top-level statement of a block region opens block regions of its own.
 fn is_structural(stmt: &Stmt) -> bool {
     match &stmt.kind {
@@ -711,14 +707,12 @@ fn is_structural(stmt: &Stmt) -> bool {
             else_region,
             ..
         } => {
-            contains_barrier(then_region)
-                || contains_barrier(else_region)
+            contains_sync(then_region)
+                || contains_sync(else_region)
                 || escaping_jump(then_region).is_some()
                 || escaping_jump(else_region).is_some()
         }
-        StmtKind::Loop { body, continuing } => {
-            contains_barrier(body) || contains_barrier(continuing)
-        }
+        StmtKind::Loop { body, continuing } => contains_sync(body) || contains_sync(continuing),
         _ => false,
     }
 }
@@ -747,6 +741,8 @@ struct Uniformity {
     locals: Vec<bool>,
     /// The local each `local_addr` result addresses.
     addr_local: HashMap<Value, LocalId>,
+    /// How many `local_addr` instructions each local has in the whole function.
+    addr_count: HashMap<LocalId, usize>,
 }
 
 impl Uniformity {
@@ -846,6 +842,35 @@ impl Uniformity {
                         }
                     }
                 }
+                _ if is_predicated(stmt, self) => {
+                    // Block statements of a predicated branch run whether or not a thread
+                    // takes the branch: a uniform local stored there must not be seen
+                    // outside the branch.
+                    for nested in nested_regions(stmt) {
+                        let mut stored = Vec::new();
+                        self.block_stores(nested, &mut stored);
+                        let mut inside = HashMap::new();
+                        walk_stmts(nested, &mut |s| {
+                            if let StmtKind::Inst {
+                                inst: Inst::LocalAddr(l),
+                                ..
+                            } = &s.kind
+                            {
+                                *inside.entry(*l).or_insert(0usize) += 1;
+                            }
+                        });
+                        for l in stored {
+                            let total = self.addr_count.get(&l).copied().unwrap_or(0);
+                            if inside.get(&l).copied().unwrap_or(0) != total && self.local(l) {
+                                if let Some(slot) = self.locals.get_mut(l.index()) {
+                                    *slot = false;
+                                    changed = true;
+                                }
+                            }
+                        }
+                        changed |= self.demote(nested);
+                    }
+                }
                 _ if is_structural(stmt) => {
                     for nested in nested_regions(stmt) {
                         changed |= self.demote(nested);
@@ -855,6 +880,28 @@ impl Uniformity {
             }
         }
         changed
+    }
+
+    /// The uniform locals stored at block positions of a block region.
+    fn block_stores(&self, region: &Region, out: &mut Vec<LocalId>) {
+        for stmt in &region.stmts {
+            match &stmt.kind {
+                StmtKind::Inst {
+                    inst: Inst::Store { ptr, .. },
+                    ..
+                } => {
+                    if let Some(l) = self.uniform_local_at(*ptr) {
+                        out.push(l);
+                    }
+                }
+                _ if is_structural(stmt) => {
+                    for nested in nested_regions(stmt) {
+                        self.block_stores(nested, out);
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 }
 
@@ -912,10 +959,15 @@ fn analyze_uniformity(func: &Function) -> Uniformity {
         StmtKind::Return(Some(v)) => escape(*v),
         _ => {}
     });
+    let mut addr_count = HashMap::new();
+    for l in addr_local.values() {
+        *addr_count.entry(*l).or_insert(0usize) += 1;
+    }
     let mut u = Uniformity {
         values: Vec::new(),
         locals,
         addr_local,
+        addr_count,
     };
     demote_nested_stores(&func.body, true, &mut u);
     loop {
@@ -956,6 +1008,7 @@ fn thread_dependent_values(func: &Function) -> Vec<bool> {
             let tainted = |v: &Value| values.get(v.index()).copied().unwrap_or(false);
             let dependent = match inst {
                 Inst::ThreadId(_) | Inst::LaneId | Inst::Call { .. } => true,
+                inst if is_collective(inst) => true,
                 Inst::Load { ptr, .. } => {
                     tainted(ptr)
                         || addr_local
@@ -990,7 +1043,7 @@ fn thread_dependent_values(func: &Function) -> Vec<bool> {
 
 /// The state of one kernel being cut into thread loops.
 struct Kernel<'a> {
-    module: &'a Module,
+    module: &'a mut Module,
     func: &'a mut Function,
     types: &'a Types,
     uniform: Uniformity,
@@ -998,9 +1051,180 @@ struct Kernel<'a> {
     /// such a value is a compile-time error.
     thread_dependent: Vec<bool>,
     runs: Vec<Vec<Stmt>>,
+    /// Per run: the guards of the predicated branches around it.
+    run_guards: Vec<Vec<Guard>>,
+    /// The guards of the predicated branches around the region being built.
+    guards: Vec<Guard>,
+    collectives: Vec<Collective>,
+    /// Exchange arrays by role and element type (shared by all collectives).
+    exchange: HashMap<(&'static str, TypeId), Exchange>,
+    /// Per-thread array locals the pass added, with their element size.
+    per_thread: Vec<(LocalId, u64)>,
+    max_threads: u64,
 }
 
 impl Kernel<'_> {
+    /// Ends the pending run (if any) and appends its thread loop.
+    fn flush(&mut self, out: &mut Vec<Node>, pending: &mut Vec<Stmt>) {
+        if !pending.is_empty() {
+            let index = self.push_run(std::mem::take(pending));
+            out.push(Node::Run(index));
+        }
+    }
+
+    /// Adds a run executed under the current guards.
+    fn push_run(&mut self, run: Vec<Stmt>) -> usize {
+        self.runs.push(run);
+        self.run_guards.push(self.guards.clone());
+        self.runs.len() - 1
+    }
+
+    /// A new per-thread array local of `[max_threads x ty]`.
+    fn per_thread_local(&mut self, name: &str, ty: TypeId) -> Exchange {
+        let size = self.module.size_of(ty).unwrap_or(8);
+        let align = self.module.align_of(ty).unwrap_or(8);
+        let array = self.module.ty(Type::Array {
+            elem: ty,
+            len: self.max_threads,
+        });
+        let local = self.func.add_local(name, array, align);
+        self.per_thread.push((local, size));
+        Exchange { local, ty, size }
+    }
+
+    /// The exchange array of a role and element type.
+    fn exchange_array(&mut self, role: &'static str, ty: TypeId) -> Exchange {
+        if let Some(ex) = self.exchange.get(&(role, ty)) {
+            return *ex;
+        }
+        let ex = self.per_thread_local(&format!("warp.{role}"), ty);
+        self.exchange.insert((role, ty), ex);
+        ex
+    }
+
+    /// Stores `value` into this thread's element of an exchange array (thread code; the
+    /// thread loop rewrites the local's address to the thread's element).
+    fn gather(&mut self, pending: &mut Vec<Stmt>, role: &'static str, value: Value) -> Exchange {
+        let ty = self.func.value_type(value).unwrap_or(self.types.i32_);
+        let (value, ty) = match self.module.type_of(ty) {
+            Some(Type::Float(width)) if role == "match" => {
+                let int = self.module.ty(Type::Int(match width {
+                    FloatWidth::F32 => IntWidth::W32,
+                    FloatWidth::F64 => IntWidth::W64,
+                }));
+                let bits = emit(
+                    self.func,
+                    pending,
+                    int,
+                    Inst::Convert {
+                        op: ConvOp::Bitcast,
+                        arg: value,
+                    },
+                );
+                (bits, int)
+            }
+            _ => (value, ty),
+        };
+        let ex = self.exchange_array(role, ty);
+        let addr = emit(
+            self.func,
+            pending,
+            self.types.ptr_local,
+            Inst::LocalAddr(ex.local),
+        );
+        let align = self.module.align_of(ty).unwrap_or(1);
+        emit_store(pending, addr, value, align);
+        ex
+    }
+
+    /// Cuts the thread code at warp collective `inst`: the pending run gathers the operands,
+    /// a collective node computes the results, the next run loads this thread's result.
+    fn collective(
+        &mut self,
+        result: Option<Value>,
+        inst: Inst,
+        loc: Option<Loc>,
+        pending: &mut Vec<Stmt>,
+        out: &mut Vec<Node>,
+    ) {
+        let what = format!(
+            "`{}`{}",
+            warp_op_name(&inst).unwrap_or("warp operation"),
+            at(self.module, loc)
+        );
+        let mut c = Collective {
+            kind: CollectiveKind::SyncWarp,
+            what,
+            mask: None,
+            value: None,
+            arg: None,
+            width: None,
+            pred: None,
+            result: None,
+            guards: self.guards.clone(),
+        };
+        match inst {
+            Inst::SyncWarp { mask } => {
+                c.mask = Some(self.gather(pending, "mask", mask));
+            }
+            Inst::ActiveMask => c.kind = CollectiveKind::ActiveMask,
+            Inst::Shuffle {
+                kind,
+                mask,
+                value,
+                lane_or_delta,
+                width,
+            } => {
+                c.kind = CollectiveKind::Shuffle(kind);
+                c.mask = Some(self.gather(pending, "mask", mask));
+                c.value = Some(self.gather(pending, "value", value));
+                c.arg = Some(self.gather(pending, "arg", lane_or_delta));
+                c.width = Some(self.gather(pending, "width", width));
+            }
+            Inst::Vote { kind, mask, pred } => {
+                c.kind = CollectiveKind::Vote(kind);
+                c.mask = Some(self.gather(pending, "mask", mask));
+                c.pred = Some(self.gather(pending, "pred", pred));
+            }
+            Inst::Match { kind, mask, value } => {
+                c.kind = CollectiveKind::Match(kind);
+                c.mask = Some(self.gather(pending, "mask", mask));
+                c.value = Some(self.gather(pending, "match", value));
+            }
+            Inst::WarpReduce { op, mask, value } => {
+                c.kind = CollectiveKind::Reduce(op);
+                c.mask = Some(self.gather(pending, "mask", mask));
+                c.value = Some(self.gather(pending, "reduce", value));
+            }
+            _ => {}
+        }
+        let result_ty = result.and_then(|r| self.func.value_type(r));
+        if let Some(ty) = result_ty {
+            c.result = Some(self.exchange_array("result", ty));
+        }
+        self.flush(out, pending);
+        let result_ex = c.result;
+        self.collectives.push(c);
+        out.push(Node::Collective(self.collectives.len() - 1));
+        if let (Some(r), Some(ex)) = (result, result_ex) {
+            let addr = emit(
+                self.func,
+                pending,
+                self.types.ptr_local,
+                Inst::LocalAddr(ex.local),
+            );
+            let align = u32::try_from(ex.size.clamp(1, 8)).unwrap_or(8);
+            pending.push(Stmt::inst(
+                Some(r),
+                Inst::Load {
+                    ptr: addr,
+                    align,
+                    volatile: false,
+                },
+            ));
+        }
+    }
+
     fn divergent(&self, what: &str, loc: Option<Loc>, cond_loc: Option<Loc>) -> PassError {
         let loc = loc.or(cond_loc);
         unsupported(format!(
@@ -1016,30 +1240,28 @@ impl Kernel<'_> {
     fn build(&mut self, region: Region, in_continuing: bool) -> Result<Vec<Node>, PassError> {
         let mut out = Vec::new();
         let mut pending: Vec<Stmt> = Vec::new();
-        let flush = |runs: &mut Vec<Vec<Stmt>>, out: &mut Vec<Node>, pending: &mut Vec<Stmt>| {
-            if !pending.is_empty() {
-                runs.push(std::mem::take(pending));
-                out.push(Node::Run(runs.len() - 1));
-            }
-        };
         for stmt in region.stmts {
             let structural = is_structural(&stmt);
+            let predicated = is_predicated(&stmt, &self.uniform);
             match stmt.kind {
                 StmtKind::Inst {
                     result,
                     inst: Inst::Barrier(kind),
                 } => {
-                    flush(&mut self.runs, &mut out, &mut pending);
+                    self.flush(&mut out, &mut pending);
                     if let (Some(result), Some(pred)) = (result, barrier_pred(kind)) {
                         self.reduce(kind, pred, result, &mut out);
                     }
+                }
+                StmtKind::Inst { result, inst } if is_collective(&inst) => {
+                    self.collective(result, inst, stmt.loc, &mut pending, &mut out);
                 }
                 StmtKind::Inst { result, inst }
                     if result.is_some_and(|r| self.uniform.value(r))
                         || self.uniform.block_store(&inst) =>
                 {
                     if matches!(inst, Inst::Store { .. }) {
-                        flush(&mut self.runs, &mut out, &mut pending);
+                        self.flush(&mut out, &mut pending);
                     }
                     out.push(Node::Stmt(Stmt {
                         kind: StmtKind::Inst { result, inst },
@@ -1050,14 +1272,47 @@ impl Kernel<'_> {
                     cond,
                     then_region,
                     else_region,
+                } if predicated => {
+                    // Each thread runs the branch its condition picks: both branches run
+                    // one after the other, their thread loops guarded by a per-thread flag.
+                    let flag = self.per_thread_local("branch.taken", self.types.bool_);
+                    let addr = emit(
+                        self.func,
+                        &mut pending,
+                        self.types.ptr_local,
+                        Inst::LocalAddr(flag.local),
+                    );
+                    emit_store(&mut pending, addr, cond, 1);
+                    self.flush(&mut out, &mut pending);
+                    self.guards.push(Guard {
+                        local: flag.local,
+                        polarity: true,
+                    });
+                    let then_nodes = self.build(then_region, in_continuing);
+                    if let Some(guard) = self.guards.last_mut() {
+                        guard.polarity = false;
+                    }
+                    let else_nodes = if then_nodes.is_ok() {
+                        self.build(else_region, in_continuing)
+                    } else {
+                        Ok(Vec::new())
+                    };
+                    self.guards.pop();
+                    out.extend(then_nodes?);
+                    out.extend(else_nodes?);
+                }
+                StmtKind::If {
+                    cond,
+                    then_region,
+                    else_region,
                 } if structural => {
                     let dependent = self.thread_dependent.get(cond.index()).copied();
                     let cond = if self.uniform.value(cond) {
                         cond
-                    } else if dependent == Some(false) && !in_continuing {
+                    } else if dependent == Some(false) && !in_continuing && self.guards.is_empty() {
                         // Not provably uniform, but not computed from the thread id either
                         // (`while (k < trips[blockIdx.x])`): checked at run time.
-                        flush(&mut self.runs, &mut out, &mut pending);
+                        self.flush(&mut out, &mut pending);
                         let loc = first_barrier(&then_region)
                             .or_else(|| first_barrier(&else_region))
                             .flatten()
@@ -1073,12 +1328,13 @@ impl Kernel<'_> {
                                 .flatten(),
                         };
                         return Err(self.divergent(
-                            "`break`/`continue` of a loop that contains a barrier",
+                            "`break`/`continue` of a loop that contains a barrier or warp \
+                             collective",
                             what,
                             stmt.loc,
                         ));
                     };
-                    flush(&mut self.runs, &mut out, &mut pending);
+                    self.flush(&mut out, &mut pending);
                     let then_nodes = self.build(then_region, in_continuing)?;
                     let else_nodes = self.build(else_region, in_continuing)?;
                     out.push(Node::If {
@@ -1089,7 +1345,7 @@ impl Kernel<'_> {
                     });
                 }
                 StmtKind::Loop { body, continuing } if structural => {
-                    flush(&mut self.runs, &mut out, &mut pending);
+                    self.flush(&mut out, &mut pending);
                     let body = self.build(body, in_continuing)?;
                     let continuing = self.build(continuing, true)?;
                     out.push(Node::Loop {
@@ -1098,8 +1354,15 @@ impl Kernel<'_> {
                         loc: stmt.loc,
                     });
                 }
+                StmtKind::Return(value) if !self.guards.is_empty() => {
+                    // Inside a predicated branch only the threads that take it return.
+                    pending.push(Stmt {
+                        kind: StmtKind::Return(value),
+                        loc: stmt.loc,
+                    });
+                }
                 kind @ (StmtKind::Break | StmtKind::Continue | StmtKind::Return(_)) => {
-                    flush(&mut self.runs, &mut out, &mut pending);
+                    self.flush(&mut out, &mut pending);
                     out.push(Node::Stmt(Stmt {
                         kind,
                         loc: stmt.loc,
@@ -1111,7 +1374,7 @@ impl Kernel<'_> {
                 }),
             }
         }
-        flush(&mut self.runs, &mut out, &mut pending);
+        self.flush(&mut out, &mut pending);
         Ok(out)
     }
 
@@ -1202,8 +1465,9 @@ impl Kernel<'_> {
             },
         );
         emit_store(&mut run, addr, next, 4);
-        self.runs.push(run);
-        out.push(Node::Run(self.runs.len() - 1));
+        let index = self.push_run(run);
+        out.push(Node::Run(index));
+        let func = &mut *self.func;
 
         let mut after = Vec::new();
         let addr = emit(func, &mut after, types.ptr_local, Inst::LocalAddr(counter));
@@ -1300,8 +1564,9 @@ impl Kernel<'_> {
             },
         );
         emit_store(&mut run, addr, new, 4);
-        self.runs.push(run);
-        out.push(Node::Run(self.runs.len() - 1));
+        let index = self.push_run(run);
+        out.push(Node::Run(index));
+        let func = &mut *self.func;
         let mut after = Vec::new();
         let addr = emit(func, &mut after, types.ptr_local, Inst::LocalAddr(counter));
         let load = Inst::Load {
@@ -1405,6 +1670,9 @@ struct Prelude {
     zero: Value,
     one: Value,
     tid_addr: Value,
+    /// Addresses of the `thread_id.x/y/z` counters the thread loops step along with `t`
+    /// (cheaper than dividing `t` by the block dimensions in every iteration).
+    tid_xyz_addr: [Value; 3],
 }
 
 /// Everything the emission of thread loops needs.
@@ -1421,6 +1689,11 @@ struct Emitter<'a> {
     spills: HashMap<Value, (LocalId, u64, u32)>,
     replicated: HashMap<LocalId, u64>,
     done: Option<LocalId>,
+    /// Per run: the guards of the predicated branches around it.
+    run_guards: Vec<Vec<Guard>>,
+    collectives: Vec<Collective>,
+    /// Block-level scalars of the warp loops (`None` without collectives).
+    scratch: Option<Scratch>,
 }
 
 impl Emitter<'_> {
@@ -1430,6 +1703,20 @@ impl Emitter<'_> {
             match node {
                 Node::Stmt(stmt) => out.push(stmt),
                 Node::Run(index) => self.thread_loop(index, true, &mut out),
+                Node::Collective(index) => {
+                    if let (Some(c), Some(scratch)) =
+                        (self.collectives.get(index), self.scratch.as_ref())
+                    {
+                        let mut cx = collective::Cx {
+                            func: &mut *self.func,
+                            types: self.types,
+                            nthreads: self.prelude.nthreads,
+                            done: self.done,
+                            scratch,
+                        };
+                        collective::emit_collective(&mut cx, c, &mut out);
+                    }
+                }
                 Node::If {
                     cond,
                     then_nodes,
@@ -1471,7 +1758,11 @@ impl Emitter<'_> {
         let p = &self.prelude;
         let (tid_addr, nthreads, zero, one) = (p.tid_addr, p.nthreads, p.zero, p.one);
         let (bdx, bdy, bdxy) = (p.bdx, p.bdy, p.bdxy);
+        let xyz_addr = p.tid_xyz_addr;
         emit_store(out, tid_addr, zero, 4);
+        for addr in xyz_addr {
+            emit_store(out, addr, zero, 4);
+        }
         let func = &mut *self.func;
         let mut body = Vec::new();
         let t = emit(
@@ -1518,12 +1809,40 @@ impl Emitter<'_> {
             );
             body.push(if_then(flag, vec![Stmt::new(StmtKind::Continue)]));
         }
+        let guards = self.run_guards.get(index).cloned().unwrap_or_default();
+        if !guards.is_empty() {
+            let pass = collective::guards_hold(func, types, &mut body, &guards, t);
+            let skip = emit(
+                func,
+                &mut body,
+                types.bool_,
+                Inst::Unary {
+                    op: UnaryOp::Not,
+                    arg: pass,
+                },
+            );
+            body.push(if_then(skip, vec![Stmt::new(StmtKind::Continue)]));
+        }
+        let load = |func: &mut Function, out: &mut Vec<Stmt>, ptr| {
+            emit(
+                func,
+                out,
+                types.i32_,
+                Inst::Load {
+                    ptr,
+                    align: 4,
+                    volatile: false,
+                },
+            )
+        };
+        let xyz = xyz_addr.map(|addr| load(func, &mut body, addr));
         let mut cx = ThreadCx {
             t,
             t64,
             bdx,
             bdy,
             bdxy,
+            tid_xyz: Some((xyz, zero)),
             replicated: &self.replicated,
             spills: &self.spills,
             renames: HashMap::new(),
@@ -1582,11 +1901,233 @@ impl Emitter<'_> {
             },
         );
         emit_store(&mut continuing, tid_addr, next, 4);
+        step_thread_ids(
+            func,
+            types,
+            &mut continuing,
+            xyz_addr,
+            [bdx, bdy],
+            zero,
+            one,
+        );
         out.push(Stmt::new(StmtKind::Loop {
             body: Region::new(body),
             continuing: Region::new(continuing),
         }));
     }
+}
+
+/// `x++; if (x == bdx) { x = 0; y++; if (y == bdy) { y = 0; z++; } }` on the thread-id
+/// counters at `addr`.
+fn step_thread_ids(
+    func: &mut Function,
+    types: &Types,
+    out: &mut Vec<Stmt>,
+    addr: [Value; 3],
+    dims: [Value; 2],
+    zero: Value,
+    one: Value,
+) {
+    // Builds the step of dimension `d` (and, on wrap-around, of the next ones).
+    fn step(
+        func: &mut Function,
+        types: &Types,
+        out: &mut Vec<Stmt>,
+        addr: [Value; 3],
+        dims: [Value; 2],
+        (zero, one): (Value, Value),
+        d: usize,
+    ) {
+        let old = emit(
+            func,
+            out,
+            types.i32_,
+            Inst::Load {
+                ptr: addr[d],
+                align: 4,
+                volatile: false,
+            },
+        );
+        let new = emit(
+            func,
+            out,
+            types.i32_,
+            Inst::Binary {
+                op: BinaryOp::Add,
+                lhs: old,
+                rhs: one,
+            },
+        );
+        let Some(&dim) = dims.get(d) else {
+            emit_store(out, addr[d], new, 4);
+            return;
+        };
+        let wraps = emit(
+            func,
+            out,
+            types.bool_,
+            Inst::Cmp {
+                op: CmpOp::Eq,
+                lhs: new,
+                rhs: dim,
+            },
+        );
+        let mut then = Vec::new();
+        emit_store(&mut then, addr[d], zero, 4);
+        step(func, types, &mut then, addr, dims, (zero, one), d + 1);
+        let mut otherwise = Vec::new();
+        emit_store(&mut otherwise, addr[d], new, 4);
+        out.push(Stmt::new(StmtKind::If {
+            cond: wraps,
+            then_region: Region::new(then),
+            else_region: Region::new(otherwise),
+        }));
+    }
+    step(func, types, out, addr, dims, (zero, one), 0);
+}
+
+/// What a scan of thread code finds about a local before it is read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum FirstAccess {
+    /// Not accessed.
+    Untouched,
+    /// Every path stores it before any load.
+    Stored,
+    /// It may be read before being stored (the value may come from elsewhere).
+    MayRead,
+}
+
+/// Whether a statement (at any depth) uses one of `addrs`.
+fn touches(stmt: &Stmt, addrs: &HashSet<Value>) -> bool {
+    let mut found = false;
+    walk_stmts(&Region::new(vec![stmt.clone()]), &mut |s| match &s.kind {
+        StmtKind::Inst { inst, .. } => inst.for_each_operand(|v| found |= addrs.contains(&v)),
+        StmtKind::If { cond, .. } => found |= addrs.contains(cond),
+        StmtKind::Return(Some(v)) => found |= addrs.contains(v),
+        _ => {}
+    });
+    found
+}
+
+/// Scans `stmts` for the first access to the local whose addresses are `addrs`.
+fn first_access(stmts: &[Stmt], addrs: &HashSet<Value>) -> FirstAccess {
+    for (index, stmt) in stmts.iter().enumerate() {
+        if !touches(stmt, addrs) {
+            continue;
+        }
+        let rest_untouched = || {
+            stmts
+                .get(index + 1..)
+                .unwrap_or(&[])
+                .iter()
+                .all(|s| !touches(s, addrs))
+        };
+        return match &stmt.kind {
+            StmtKind::Inst {
+                inst: Inst::Store { ptr, value, .. },
+                ..
+            } if addrs.contains(ptr) && !addrs.contains(value) => FirstAccess::Stored,
+            StmtKind::If {
+                then_region,
+                else_region,
+                ..
+            } => {
+                let a = first_access(&then_region.stmts, addrs);
+                let b = first_access(&else_region.stmts, addrs);
+                match (a, b) {
+                    (FirstAccess::Stored, FirstAccess::Stored) => FirstAccess::Stored,
+                    (FirstAccess::MayRead, _) | (_, FirstAccess::MayRead) => FirstAccess::MayRead,
+                    _ if rest_untouched() => FirstAccess::Stored,
+                    _ => FirstAccess::MayRead,
+                }
+            }
+            StmtKind::Loop { body, continuing } => {
+                let continuing_untouched = continuing.stmts.iter().all(|s| !touches(s, addrs));
+                if first_access(&body.stmts, addrs) == FirstAccess::Stored
+                    && continuing_untouched
+                    && rest_untouched()
+                {
+                    FirstAccess::Stored
+                } else {
+                    FirstAccess::MayRead
+                }
+            }
+            _ => FirstAccess::MayRead,
+        };
+    }
+    FirstAccess::Untouched
+}
+
+/// The original locals that need no per-thread copy: accessed (only by direct loads and
+/// stores) in a single run, stored before being read on every path of a thread's iteration,
+/// and with no address used by another run. One scalar then serves every thread in turn.
+fn thread_private_locals(
+    runs: &[Vec<Stmt>],
+    imported: &HashSet<Value>,
+    original_locals: usize,
+) -> HashSet<LocalId> {
+    // Per local: the runs that address it, its address values, whether an address is used
+    // other than as the pointer of a load or store.
+    let mut runs_of: HashMap<LocalId, HashSet<usize>> = HashMap::new();
+    let mut addrs: HashMap<LocalId, HashSet<Value>> = HashMap::new();
+    for (index, run) in runs.iter().enumerate() {
+        walk_stmts(&Region::new(run.clone()), &mut |s| {
+            if let StmtKind::Inst {
+                result: Some(r),
+                inst: Inst::LocalAddr(l),
+            } = &s.kind
+            {
+                runs_of.entry(*l).or_default().insert(index);
+                addrs.entry(*l).or_default().insert(*r);
+            }
+        });
+    }
+    let addr_owner: HashMap<Value, LocalId> = addrs
+        .iter()
+        .flat_map(|(l, set)| set.iter().map(move |v| (*v, *l)))
+        .collect();
+    let mut escaped: HashSet<LocalId> = HashSet::new();
+    for run in runs {
+        walk_stmts(&Region::new(run.clone()), &mut |s| {
+            let mut escape = |v: Value| {
+                if let Some(l) = addr_owner.get(&v) {
+                    escaped.insert(*l);
+                }
+            };
+            match &s.kind {
+                StmtKind::Inst { inst, .. } => match inst {
+                    Inst::Load { .. } => {}
+                    Inst::Store { value, .. } => escape(*value),
+                    other => other.for_each_operand(&mut escape),
+                },
+                StmtKind::If { cond, .. } => escape(*cond),
+                StmtKind::Return(Some(v)) => escape(*v),
+                _ => {}
+            }
+        });
+    }
+    let mut out = HashSet::new();
+    for (local, set) in &addrs {
+        if local.index() >= original_locals || escaped.contains(local) {
+            continue;
+        }
+        if set.iter().any(|v| imported.contains(v)) {
+            continue;
+        }
+        let Some(run_set) = runs_of.get(local) else {
+            continue;
+        };
+        let [run] = run_set.iter().copied().collect::<Vec<_>>()[..] else {
+            continue;
+        };
+        let Some(stmts) = runs.get(run) else {
+            continue;
+        };
+        if first_access(stmts, set) != FirstAccess::MayRead {
+            out.insert(*local);
+        }
+    }
+    out
 }
 
 fn transform_kernel(
@@ -1607,15 +2148,28 @@ fn transform_kernel(
     });
     let body = std::mem::take(&mut func.body);
     let mut kernel = Kernel {
-        module: &*module,
+        module: &mut *module,
         func: &mut *func,
         types,
         uniform,
         thread_dependent,
         runs: Vec::new(),
+        run_guards: Vec::new(),
+        guards: Vec::new(),
+        collectives: Vec::new(),
+        exchange: HashMap::new(),
+        per_thread: Vec::new(),
+        max_threads,
     };
     let nodes = kernel.build(body, false)?;
-    let Kernel { uniform, runs, .. } = kernel;
+    let Kernel {
+        uniform,
+        runs,
+        mut run_guards,
+        collectives,
+        per_thread,
+        ..
+    } = kernel;
 
     // Which run defines each value; which values each run imports from another run.
     let mut def_run: HashMap<Value, usize> = HashMap::new();
@@ -1638,11 +2192,13 @@ fn transform_kernel(
         imports.push(list);
     }
 
-    // Per-thread copies of the locals that are not uniform.
+    // Per-thread copies of the locals that are not uniform, except those that live within
+    // one iteration of one thread loop.
+    let thread_private = thread_private_locals(&runs, &imported, original_locals);
     let mut replicated = HashMap::new();
     for index in 0..original_locals {
         let id = LocalId::from_index(index);
-        if uniform.local(id) {
+        if uniform.local(id) || thread_private.contains(&id) {
             continue;
         }
         let Some(local) = func.locals.get(index) else {
@@ -1725,6 +2281,15 @@ fn transform_kernel(
         types.ptr_local,
         Inst::LocalAddr(tid_local),
     );
+    let tid_xyz_addr = ["thread.x", "thread.y", "thread.z"].map(|name| {
+        let local = f.add_local(name, types.i32_, 4);
+        emit(
+            f,
+            &mut prelude_stmts,
+            types.ptr_local,
+            Inst::LocalAddr(local),
+        )
+    });
     let done = if has_thread_return {
         let array = module.ty(Type::Array {
             elem: types.bool_,
@@ -1745,11 +2310,27 @@ fn transform_kernel(
         emit_store(&mut run, ptr, no, 1);
         runs.push(run);
         imports.push(Vec::new());
+        run_guards.push(Vec::new());
         runs.len() - 1
     });
     if let Some(done) = done {
         replicated.insert(done, 1);
     }
+    replicated.extend(per_thread.iter().copied());
+    let scratch = (!collectives.is_empty()).then(|| {
+        let mut scalar = |name: &str| func.add_local(format!("warp.{name}"), types.i32_, 4);
+        Scratch {
+            warp: scalar("index"),
+            lane: scalar("lane"),
+            inner: scalar("other"),
+            live: scalar("live"),
+            alive: scalar("alive"),
+            bits: scalar("bits"),
+            acc: scalar("acc"),
+            cache_group: scalar("cache.group"),
+            cache_value: scalar("cache.value"),
+        }
+    });
     let mut emitter = Emitter {
         func: &mut *func,
         types,
@@ -1762,6 +2343,7 @@ fn transform_kernel(
             zero,
             one,
             tid_addr,
+            tid_xyz_addr,
         },
         runs,
         imports,
@@ -1769,6 +2351,9 @@ fn transform_kernel(
         spills,
         replicated,
         done,
+        run_guards,
+        collectives,
+        scratch,
     };
     let mut stmts = prelude_stmts;
     if let Some(index) = init_run {

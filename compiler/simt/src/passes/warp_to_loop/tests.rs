@@ -538,31 +538,6 @@ fn device_function_thread_ids_2d_block_and_per_thread_locals() {
 }
 
 #[test]
-fn warp_operations_are_reported_not_miscompiled() {
-    let text = r#"module phase simt
-file 0 "warp.cu"
-
-fn fn0 "w"(%v0: ptr<global>) {
-  %v1: i32 = thread_id.x
-  %v2: i32 = const -1
-  %v3: i32 = const 1
-  %v4: i32 = const 32
-  %v5: i32 = shfl.down %v2, %v1, %v3, %v4 !0:3:9
-  store %v0, %v5 align 4
-  return
-}
-
-kernel "w" = fn0("p": ptr<global>) static_shared 0
-"#;
-    let err = transform(&parse(text)).unwrap_err().to_string();
-    assert_eq!(
-        err,
-        "warp-to-loop: not supported yet: warp-level operation `__shfl_down_sync` on CPU \
-         targets at warp.cu:3:9"
-    );
-}
-
-#[test]
 fn running_twice_is_harmless() {
     let once = transform(&parse(VADD)).unwrap();
     let twice = transform(&once).unwrap();
@@ -643,4 +618,552 @@ fn condition_loaded_from_memory_is_checked_at_run_time() {
         err.contains("barrier in divergent control flow at data.cu:9:5"),
         "{err}"
     );
+}
+
+/// The reference executor's warp kernels: an unrolled shuffle-down sum, the shuffle width
+/// rules, and votes / match / reduce / activemask.
+const WARP: &str = r#"module phase simt
+file 0 "warp.cu"
+
+fn fn0 "warp_sum"(%v0: ptr<global>, %v1: ptr<global>) {
+  %v2: i32 = thread_id.x
+  %v3: i64 = sext %v2
+  %v4: i64 = const 4
+  %v5: i64 = mul %v3, %v4
+  %v6: ptr<global> = ptradd %v0, %v5
+  %v7: i32 = load %v6 align 4
+  %v8: i32 = const -1
+  %v9: i32 = const 32
+  %v10: i32 = const 16
+  %v11: i32 = shfl.down %v8, %v7, %v10, %v9
+  %v12: i32 = add %v7, %v11
+  %v13: i32 = const 8
+  %v14: i32 = shfl.down %v8, %v12, %v13, %v9
+  %v15: i32 = add %v12, %v14
+  %v16: i32 = const 4
+  %v17: i32 = shfl.down %v8, %v15, %v16, %v9
+  %v18: i32 = add %v15, %v17
+  %v19: i32 = const 2
+  %v20: i32 = shfl.down %v8, %v18, %v19, %v9
+  %v21: i32 = add %v18, %v20
+  %v22: i32 = const 1
+  %v23: i32 = shfl.down %v8, %v21, %v22, %v9
+  %v24: i32 = add %v21, %v23
+  %v25: i32 = lane_id
+  %v26: i32 = const 0
+  %v27: i1 = cmp.eq %v25, %v26
+  if %v27 {
+    %v28: i32 = const 5
+    %v29: i32 = lshr %v2, %v28
+    %v30: i64 = sext %v29
+    %v31: i64 = mul %v30, %v4
+    %v32: ptr<global> = ptradd %v1, %v31
+    store %v32, %v24 align 4
+  } else {
+  }
+  return
+}
+
+fn fn1 "shfl_modes"(%v0: ptr<global>) {
+  %v1: i32 = thread_id.x
+  %v2: i32 = const -1
+  %v3: i32 = const 8
+  %v4: i32 = const 3
+  %v5: i32 = shfl.idx %v2, %v1, %v4, %v3
+  %v6: i32 = const 1
+  %v7: i32 = shfl.up %v2, %v1, %v6, %v3
+  %v8: i32 = const 5
+  %v9: i32 = shfl.xor %v2, %v1, %v8, %v3
+  %v10: i32 = const 12
+  %v11: i32 = shfl.xor %v2, %v1, %v10, %v3
+  %v12: i32 = const 35
+  %v13: i32 = const 32
+  %v14: i32 = shfl.idx %v2, %v1, %v12, %v13
+  %v20: i64 = sext %v1
+  %v21: i64 = const 20
+  %v22: i64 = mul %v20, %v21
+  %v23: ptr<global> = ptradd %v0, %v22
+  store %v23, %v5 align 4
+  %v24: i64 = const 4
+  %v25: ptr<global> = ptradd %v23, %v24
+  store %v25, %v7 align 4
+  %v26: ptr<global> = ptradd %v25, %v24
+  store %v26, %v9 align 4
+  %v27: ptr<global> = ptradd %v26, %v24
+  store %v27, %v11 align 4
+  %v28: ptr<global> = ptradd %v27, %v24
+  store %v28, %v14 align 4
+  return
+}
+
+fn fn2 "votes"(%v0: ptr<global>) {
+  %v1: i32 = thread_id.x
+  %v2: i32 = const 3
+  %v3: i32 = urem %v1, %v2
+  %v4: i32 = const 0
+  %v5: i1 = cmp.eq %v3, %v4
+  %v6: i32 = const -1
+  %v7: i32 = vote.ballot %v6, %v5
+  %v8: i1 = vote.any %v6, %v5
+  %v9: i32 = const 100
+  %v10: i1 = cmp.slt %v1, %v9
+  %v11: i1 = vote.all %v6, %v10
+  %v12: i1 = vote.all %v6, %v5
+  %v13: i32 = const 2
+  %v14: i32 = udiv %v1, %v13
+  %v15: i32 = match.any %v6, %v14
+  %v16: i32 = reduce.add %v6, %v1
+  %v17: i32 = active_mask
+  %v40: i64 = sext %v14
+  %v41: i32 = match.all %v6, %v40
+  %v42: i32 = const 7
+  %v43: i32 = and %v1, %v42
+  %v44: i32 = match.all %v6, %v43
+  %v45: i32 = reduce.umin %v6, %v1
+  %v20: i64 = sext %v1
+  %v21: i64 = const 44
+  %v22: i64 = mul %v20, %v21
+  %v23: ptr<global> = ptradd %v0, %v22
+  store %v23, %v7 align 4
+  %v24: i64 = const 4
+  %v25: ptr<global> = ptradd %v23, %v24
+  %v26: i32 = zext %v8
+  store %v25, %v26 align 4
+  %v27: ptr<global> = ptradd %v25, %v24
+  %v28: i32 = zext %v11
+  store %v27, %v28 align 4
+  %v29: ptr<global> = ptradd %v27, %v24
+  %v30: i32 = zext %v12
+  store %v29, %v30 align 4
+  %v31: ptr<global> = ptradd %v29, %v24
+  store %v31, %v15 align 4
+  %v32: ptr<global> = ptradd %v31, %v24
+  store %v32, %v16 align 4
+  %v33: ptr<global> = ptradd %v32, %v24
+  store %v33, %v17 align 4
+  %v34: ptr<global> = ptradd %v33, %v24
+  store %v34, %v41 align 4
+  %v35: ptr<global> = ptradd %v34, %v24
+  store %v35, %v44 align 4
+  %v36: ptr<global> = ptradd %v35, %v24
+  store %v36, %v45 align 4
+  %v37: ptr<global> = ptradd %v36, %v24
+  %v38: i32 = const 4
+  %v39: i32 = match.any %v6, %v38
+  store %v37, %v39 align 4
+  return
+}
+
+kernel "warp_sum" = fn0("in": ptr<global>, "out": ptr<global>) static_shared 0
+kernel "shfl_modes" = fn1("out": ptr<global>) static_shared 0
+kernel "votes" = fn2("out": ptr<global>) static_shared 0
+"#;
+
+fn words(bytes: &[u8]) -> Vec<u32> {
+    bytes
+        .chunks(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
+#[test]
+fn unrolled_shuffle_down_reduction() {
+    let (module, buffers) = cross_check(
+        WARP,
+        "warp_sum",
+        [2, 1, 1],
+        [64, 1, 1],
+        &[Arg::Buf(i32_bytes(0..64)), Arg::Buf(vec![0; 8])],
+    );
+    let text = print_module(&module);
+    assert!(!text.contains("= shfl."), "{text}");
+    assert_eq!(words(&buffers[1]), vec![(0..32).sum(), (32..64).sum()]);
+}
+
+#[test]
+fn shuffle_width_segments() {
+    let (_, buffers) = cross_check(
+        WARP,
+        "shfl_modes",
+        [1, 1, 1],
+        [64, 1, 1],
+        &[Arg::Buf(vec![0; 20 * 64])],
+    );
+    let out = words(&buffers[0]);
+    // Thread 42 (lane 10): idx 3 of its 8-segment is lane 11 (thread 43); up 1 is 41;
+    // xor 5 is lane 15 (47); xor 12 reaches lane 6 (earlier segment: 38); idx 35 is lane 3.
+    assert_eq!(out[42 * 5..42 * 5 + 5], [43, 41, 47, 38, 35]);
+    // Lane 8 starts a segment: up keeps its own value.
+    assert_eq!(out[8 * 5 + 1], 8);
+}
+
+#[test]
+fn votes_match_and_reduce_on_a_partial_warp_of_48_threads() {
+    let (_, buffers) = cross_check(
+        WARP,
+        "votes",
+        [1, 1, 1],
+        [48, 1, 1],
+        &[Arg::Buf(vec![0; 44 * 48])],
+    );
+    let out = words(&buffers[0]);
+    let row = |t: usize| &out[t * 11..t * 11 + 11];
+    // Thread 40 is lane 8 of the second warp, which has 16 lanes.
+    let mut ballot = 0u32;
+    for l in 0..16 {
+        if (32 + l) % 3 == 0 {
+            ballot |= 1 << l;
+        }
+    }
+    assert_eq!(row(40)[0], ballot);
+    assert_eq!(row(40)[1..4], [1, 1, 0]);
+    assert_eq!(row(40)[4], 0b11 << 8);
+    assert_eq!(row(40)[5], (32..48).sum::<u32>());
+    assert_eq!(row(40)[6], 0xffff);
+    assert_eq!(row(40)[7], 0, "match.all of different values");
+    assert_eq!(row(40)[9], 32, "reduce.umin");
+    assert_eq!(row(40)[10], 0xffff, "match.any of equal values");
+    assert_eq!(row(3)[6], u32::MAX);
+}
+
+/// `v = in[g]; for (off = 16; off > 0; off /= 2) v += __shfl_down_sync(~0, v, off);
+/// out[g] = v;` with `v` a local variable and a float value.
+const SHUFFLE_LOOP: &str = r#"module phase simt
+file 0 "loop.cu"
+
+fn fn0 "loop_sum"(%v0: ptr<global>, %v1: ptr<global>) {
+  local %l0 "v": f32 align 4
+  local %l1 "off": i32 align 4
+  %v2: i32 = thread_id.x
+  %v3: i32 = block_id.x
+  %v4: i32 = block_dim.x
+  %v5: i32 = mul %v3, %v4
+  %v6: i32 = add %v5, %v2
+  %v7: i64 = sext %v6
+  %v8: i64 = const 4
+  %v9: i64 = mul %v7, %v8
+  %v10: ptr<global> = ptradd %v0, %v9
+  %v11: f32 = load %v10 align 4
+  %v12: ptr<local> = local_addr %l0
+  store %v12, %v11 align 4
+  %v13: ptr<local> = local_addr %l1
+  %v14: i32 = const 16
+  store %v13, %v14 align 4
+  loop {
+    %v15: i32 = load %v13 align 4
+    %v16: i32 = const 0
+    %v17: i1 = cmp.sgt %v15, %v16
+    %v18: i1 = not %v17
+    if %v18 {
+      break
+    } else {
+    }
+    %v19: f32 = load %v12 align 4
+    %v20: i32 = const -1
+    %v21: i32 = const 32
+    %v22: f32 = shfl.down %v20, %v19, %v15, %v21 !0:9:10
+    %v23: f32 = fadd %v19, %v22
+    store %v12, %v23 align 4
+  } continuing {
+    %v24: i32 = load %v13 align 4
+    %v25: i32 = const 2
+    %v26: i32 = sdiv %v24, %v25
+    store %v13, %v26 align 4
+  }
+  %v27: f32 = load %v12 align 4
+  %v28: ptr<global> = ptradd %v1, %v9
+  store %v28, %v27 align 4
+  return
+}
+
+kernel "loop_sum" = fn0("in": ptr<global>, "out": ptr<global>) static_shared 0
+"#;
+
+#[test]
+fn shuffle_down_reduction_loop() {
+    let (module, buffers) = cross_check(
+        SHUFFLE_LOOP,
+        "loop_sum",
+        [2, 1, 1],
+        [96, 1, 1],
+        &[
+            Arg::Buf(f32_bytes((0..192).map(|i| i as f32 * 0.5))),
+            Arg::Buf(vec![0; 4 * 192]),
+        ],
+    );
+    let text = print_module(&module);
+    // The offset stays one block-level variable.
+    assert!(text.contains("local %l1 \"off\": i32 align 4"), "{text}");
+    let lane0: f32 = (0..32).map(|i| i as f32 * 0.5).sum();
+    assert_eq!(buffers[1][..4], lane0.to_le_bytes());
+}
+
+/// Collectives under conditions: warp 1 (`t >> 5 == 1`, uniform within the warp) shuffles;
+/// in the other warps lanes below 20 vote with mask 0xfffff and the others reduce with
+/// 0xfff00000 after reading `__activemask()`.
+const CONDITIONAL: &str = r#"module phase simt
+file 0 "cond.cu"
+
+fn fn0 "cond"(%v0: ptr<global>) {
+  %v1: i32 = thread_id.x
+  %v2: i32 = const 5
+  %v3: i32 = lshr %v1, %v2
+  %v4: i32 = const 1
+  %v5: i1 = cmp.eq %v3, %v4
+  %v6: i64 = sext %v1
+  %v7: i64 = const 4
+  %v8: i64 = mul %v6, %v7
+  %v9: ptr<global> = ptradd %v0, %v8
+  if %v5 {
+    %v10: i32 = const -1
+    %v11: i32 = const 32
+    %v12: i32 = const 3
+    %v13: i32 = shfl.xor %v10, %v1, %v12, %v11
+    store %v9, %v13 align 4
+  } else {
+    %v14: i32 = lane_id
+    %v15: i32 = const 20
+    %v16: i1 = cmp.slt %v14, %v15
+    if %v16 {
+      %v17: i32 = const 1048575
+      %v18: i32 = and %v1, %v4
+      %v19: i32 = const 0
+      %v30: i1 = cmp.ne %v18, %v19
+      %v20: i32 = vote.ballot %v17, %v30
+      store %v9, %v20 align 4
+    } else {
+      %v21: i32 = const -1048576
+      %v22: i32 = active_mask
+      %v23: i32 = reduce.add %v21, %v1
+      %v24: i32 = add %v22, %v23
+      store %v9, %v24 align 4
+    }
+  }
+  return
+}
+
+kernel "cond" = fn0("out": ptr<global>) static_shared 0
+"#;
+
+#[test]
+fn collectives_under_warp_uniform_and_lane_divergent_conditions() {
+    let (_, buffers) = cross_check(
+        CONDITIONAL,
+        "cond",
+        [2, 1, 1],
+        [96, 1, 1],
+        &[Arg::Buf(vec![0; 4 * 96])],
+    );
+    let out = words(&buffers[0]);
+    assert_eq!(out[40], 43, "warp 1 shuffles");
+    assert_eq!(out[0], 0xaaaaa, "ballot of odd lanes below 20");
+    let sum: u32 = (20..32).sum();
+    assert_eq!(out[25], 0xfff0_0000u32.wrapping_add(sum));
+}
+
+#[test]
+fn mask_naming_a_lane_of_the_other_branch_traps() {
+    // The reduce's mask names all lanes while lanes 0..20 take the other branch.
+    let text = CONDITIONAL.replace("%v21: i32 = const -1048576", "%v21: i32 = const -1");
+    let per_block = transform(&parse(&text)).unwrap();
+    let mut memory = Memory::new();
+    let address = memory.alloc_bytes(&[0; 4 * 64]);
+    let err = launch(
+        &per_block,
+        "cond",
+        [1, 1, 1],
+        [64, 1, 1],
+        0,
+        &[ArgValue::Ptr(address)],
+        &mut memory,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("names a lane in its mask that does not execute it"),
+        "{err}"
+    );
+}
+
+/// `int stage(int* s, int n) { if (n < 0) return -1; s[t] = 2 * t; __syncthreads();
+/// if (t >= n) return 0; return s[n - 1 - t]; }` called from a kernel: a device function with
+/// a barrier, a uniform early return before it and a divergent return after it.
+const DEVICE_BARRIER: &str = r#"module phase simt
+file 0 "dev.cu"
+global @g0 "s": [64 x i32] shared align 4
+
+fn fn0 "stage"(%v0: ptr<shared>, %v1: i32) -> i32 {
+  %v2: i32 = thread_id.x
+  %v9: i32 = const 0
+  %v20: i1 = cmp.slt %v1, %v9
+  if %v20 {
+    %v11: i32 = const -1
+    return %v11
+  } else {
+  }
+  %v3: i64 = sext %v2
+  %v4: i64 = const 4
+  %v5: i64 = mul %v3, %v4
+  %v6: ptr<shared> = ptradd %v0, %v5
+  %v7: i32 = const 2
+  %v8: i32 = mul %v2, %v7
+  store %v6, %v8 align 4
+  barrier !0:5:3
+  %v12: i1 = cmp.sge %v2, %v1
+  if %v12 {
+    return %v9
+  } else {
+  }
+  %v13: i32 = const 1
+  %v14: i32 = sub %v1, %v13
+  %v15: i32 = sub %v14, %v2
+  %v16: i64 = sext %v15
+  %v17: i64 = mul %v16, %v4
+  %v18: ptr<shared> = ptradd %v0, %v17
+  %v19: i32 = load %v18 align 4
+  return %v19
+}
+
+fn fn1 "k"(%v0: ptr<global>, %v1: i32) {
+  %v2: ptr<shared> = global_addr @g0
+  %v3: i32 = call fn0(%v2, %v1)
+  %v4: i32 = thread_id.x
+  %v5: i64 = sext %v4
+  %v6: i64 = const 4
+  %v7: i64 = mul %v5, %v6
+  %v8: ptr<global> = ptradd %v0, %v7
+  store %v8, %v3 align 4
+  return
+}
+
+kernel "k" = fn1("out": ptr<global>, "n": i32) static_shared 256
+"#;
+
+#[test]
+fn inlined_device_function_with_a_barrier_and_early_returns() {
+    for n in [-3, 20] {
+        let (module, buffers) = cross_check(
+            DEVICE_BARRIER,
+            "k",
+            [1, 1, 1],
+            [32, 1, 1],
+            &[Arg::Buf(vec![0; 128]), Arg::Scalar(ArgValue::I32(n))],
+        );
+        let text = print_module(&module);
+        assert!(!text.contains("call fn0"), "{text}");
+        let out = words(&buffers[0]);
+        if n < 0 {
+            assert!(out.iter().all(|&v| v == u32::MAX));
+        } else {
+            // Thread 5 reads s[14] = 28; thread 25 returned 0.
+            assert_eq!((out[5], out[25]), (28, 0));
+        }
+    }
+}
+
+#[test]
+fn inline_pass_alone_leaves_no_calls_and_a_valid_module() {
+    let mut module = parse(DEVICE_BARRIER);
+    crate::passes::inline::Inline.run(&mut module).unwrap();
+    if let Err(errors) = verify(&module) {
+        panic!(
+            "{}\n{}",
+            format_errors(&module, &errors),
+            print_module(&module)
+        );
+    }
+    let text = print_module(&module);
+    assert!(!text.contains("call "), "{text}");
+    assert!(text.contains("\"stage.returned\""), "{text}");
+}
+
+#[test]
+fn recursion_through_a_barrier_is_an_error() {
+    let text = r#"module phase simt
+file 0 "rec.cu"
+
+fn fn0 "rec"(%v0: i32) {
+  barrier
+  %v1: i32 = const 0
+  %v2: i1 = cmp.sgt %v0, %v1
+  if %v2 {
+    %v3: i32 = const 1
+    %v4: i32 = sub %v0, %v3
+    call fn0(%v4) !0:7:5
+  } else {
+  }
+  return
+}
+
+fn fn1 "k"(%v0: i32) {
+  call fn0(%v0)
+  return
+}
+
+kernel "k" = fn1("n": i32) static_shared 0
+"#;
+    let err = transform(&parse(text)).unwrap_err().to_string();
+    assert!(
+        err.contains("recursive call of `rec` from `rec` at rec.cu:7:5"),
+        "{err}"
+    );
+}
+
+#[test]
+fn locals_private_to_one_thread_loop_stay_scalars() {
+    let text = r#"module phase simt
+file 0 "priv.cu"
+
+fn fn0 "priv"(%v0: ptr<global>) {
+  local %l0 "x": i32 align 4
+  local %l1 "y": i32 align 4
+  local %l2 "z": i32 align 4
+  %v1: i32 = thread_id.x
+  %v2: ptr<local> = local_addr %l0
+  store %v2, %v1 align 4
+  %v3: i32 = load %v2 align 4
+  %v4: ptr<local> = local_addr %l1
+  %v5: i32 = const 3
+  %v6: i32 = mul %v3, %v5
+  store %v4, %v6 align 4
+  %v14: ptr<local> = local_addr %l2
+  %v15: i32 = const 1
+  %v16: i1 = cmp.sgt %v1, %v15
+  if %v16 {
+    store %v14, %v1 align 4
+  } else {
+  }
+  %v17: i32 = load %v14 align 4
+  barrier
+  %v7: ptr<local> = local_addr %l1
+  %v8: i32 = load %v7 align 4
+  %v18: i32 = add %v8, %v17
+  %v9: i64 = sext %v1
+  %v10: i64 = const 4
+  %v11: i64 = mul %v9, %v10
+  %v12: ptr<global> = ptradd %v0, %v11
+  store %v12, %v18 align 4
+  return
+}
+
+kernel "priv" = fn0("out": ptr<global>) static_shared 0
+"#;
+    let (module, buffers) =
+        cross_check(text, "priv", [1, 1, 1], [8, 1, 1], &[Arg::Buf(vec![0; 32])]);
+    let printed = print_module(&module);
+    // `x` is stored before it is read in the only thread loop that uses it: one scalar.
+    assert!(
+        printed.contains("local %l0 \"x\": i32 align 4"),
+        "{printed}"
+    );
+    // `y` lives across the barrier; `z` may be read before it is stored.
+    assert!(
+        printed.contains("local %l1 \"y\": [1024 x i32]"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("local %l2 \"z\": [1024 x i32]"),
+        "{printed}"
+    );
+    assert_eq!(words(&buffers[0])[5], 20);
 }
