@@ -26,9 +26,11 @@
 //! ```
 
 pub mod npy;
+pub mod vulkan;
+pub mod wasm;
 
 use cwcc_simt::interp::{self, ArgValue, Memory};
-use cwcc_simt::ir::{FloatWidth, IntWidth, Module, ParamKind, Type};
+use cwcc_simt::ir::{FloatWidth, Module, ParamKind, Type};
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -37,6 +39,8 @@ use std::time::{Duration, Instant};
 pub enum Backend {
     /// The SIMT reference executor (exact CUDA semantics, slow).
     Interp,
+    /// WebAssembly artifacts on wasmtime, blocks spread over all cores.
+    Wasm,
 }
 
 /// A device buffer allocated by a [`Runtime`].
@@ -129,6 +133,8 @@ pub enum RuntimeError {
     /// The kernel failed while running (out-of-bounds access, barrier divergence, …): the
     /// message names kernel, block, thread and source location.
     Launch(String),
+    /// An artifact could not be loaded (not made by cwcc, wrong ABI version, invalid).
+    Load(String),
 }
 
 impl fmt::Display for RuntimeError {
@@ -161,18 +167,40 @@ impl fmt::Display for RuntimeError {
                 f,
                 "argument {index} (`{param}`) of kernel `{kernel}` must be {expected}, got {given}"
             ),
-            RuntimeError::Buffer(m) | RuntimeError::Launch(m) => f.write_str(m),
+            RuntimeError::Buffer(m) | RuntimeError::Launch(m) | RuntimeError::Load(m) => {
+                f.write_str(m)
+            }
         }
     }
 }
 
 impl std::error::Error for RuntimeError {}
 
+/// A kernel parameter as the argument checks see it, whatever the backend.
+struct ParamSpec {
+    name: String,
+    kind: SpecKind,
+}
+
+enum SpecKind {
+    Pointer,
+    ByValue(u64),
+    /// An integer of this many bits (1, 8, 16, 32, 64).
+    Int(u32),
+    F32,
+    F64,
+    Unsupported,
+}
+
+/// What a backend holds.
+enum Device {
+    Interp(Box<(Module, Memory)>),
+    Wasm(Box<wasm::WasmDevice>),
+}
+
 /// A loaded module with its device memory.
 pub struct Runtime {
-    module: Module,
-    backend: Backend,
-    memory: Memory,
+    device: Device,
     buffers: Vec<(u64, usize)>,
 }
 
@@ -180,43 +208,67 @@ impl Runtime {
     /// A runtime running `module` (in the `simt` phase) on the reference executor.
     pub fn new(module: Module) -> Runtime {
         Runtime {
-            module,
-            backend: Backend::Interp,
-            memory: Memory::new(),
+            device: Device::Interp(Box::new((module, Memory::new()))),
             buffers: Vec::new(),
+        }
+    }
+
+    /// A runtime running a `.wasm` artifact made by cwcc on wasmtime, on all cores.
+    pub fn from_wasm(bytes: &[u8]) -> Result<Runtime, RuntimeError> {
+        Ok(Runtime {
+            device: Device::Wasm(Box::new(wasm::WasmDevice::load(bytes)?)),
+            buffers: Vec::new(),
+        })
+    }
+
+    /// Limits the number of CPU threads a launch uses (the `wasm` backend; at least one).
+    pub fn set_threads(&mut self, threads: usize) {
+        if let Device::Wasm(device) = &mut self.device {
+            device.set_workers(threads);
         }
     }
 
     /// The backend kernels run on.
     pub fn backend(&self) -> Backend {
-        self.backend
+        match self.device {
+            Device::Interp(_) => Backend::Interp,
+            Device::Wasm(_) => Backend::Wasm,
+        }
     }
 
     /// The names of the module's kernels, in source order.
     pub fn kernels(&self) -> Vec<String> {
-        self.module.kernels.iter().map(|k| k.name.clone()).collect()
+        match &self.device {
+            Device::Interp(device) => device.0.kernels.iter().map(|k| k.name.clone()).collect(),
+            Device::Wasm(device) => device
+                .manifest()
+                .kernels
+                .iter()
+                .map(|k| k.name.clone())
+                .collect(),
+        }
     }
 
     /// Allocates a buffer holding a copy of `bytes`.
     pub fn alloc_bytes(&mut self, bytes: &[u8]) -> Result<Buffer, RuntimeError> {
-        let address = if bytes.is_empty() {
-            self.memory
-                .alloc(0)
-                .map_err(|e| RuntimeError::Buffer(format!("cannot allocate a buffer: {e}")))?
-        } else {
-            self.memory.alloc_bytes(bytes)
-        };
-        self.buffers.push((address, bytes.len()));
-        Ok(Buffer {
-            index: self.buffers.len() - 1,
-        })
+        let buffer = self.alloc_zeroed(bytes.len())?;
+        self.write(buffer, bytes)?;
+        Ok(buffer)
     }
 
     /// Allocates `len` zero bytes.
     pub fn alloc_zeroed(&mut self, len: usize) -> Result<Buffer, RuntimeError> {
-        let address = self.memory.alloc(len as u64).map_err(|e| {
-            RuntimeError::Buffer(format!("cannot allocate a buffer of {len} bytes: {e}"))
-        })?;
+        let address = match &mut self.device {
+            Device::Interp(device) => device.1.alloc(len as u64).map_err(|e| {
+                RuntimeError::Buffer(format!("cannot allocate a buffer of {len} bytes: {e}"))
+            })?,
+            Device::Wasm(device) => {
+                let address = device.alloc(len as u64)?;
+                // Memory is reused between launches: clear it.
+                device.write(address, &vec![0u8; len])?;
+                address
+            }
+        };
         self.buffers.push((address, len));
         Ok(Buffer {
             index: self.buffers.len() - 1,
@@ -236,9 +288,13 @@ impl Runtime {
         if len == 0 {
             return Ok(Vec::new());
         }
-        self.memory
-            .read(address, len)
-            .map_err(|e| RuntimeError::Buffer(format!("cannot read a buffer: {e}")))
+        match &self.device {
+            Device::Interp(device) => device
+                .1
+                .read(address, len)
+                .map_err(|e| RuntimeError::Buffer(format!("cannot read a buffer: {e}"))),
+            Device::Wasm(device) => Ok(device.read(address, len)),
+        }
     }
 
     /// Copies host bytes into a buffer (at most its length).
@@ -250,9 +306,16 @@ impl Runtime {
                 bytes.len()
             )));
         }
-        self.memory
-            .write(address, bytes)
-            .map_err(|e| RuntimeError::Buffer(format!("cannot write a buffer: {e}")))
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        match &mut self.device {
+            Device::Interp(device) => device
+                .1
+                .write(address, bytes)
+                .map_err(|e| RuntimeError::Buffer(format!("cannot write a buffer: {e}"))),
+            Device::Wasm(device) => device.write(address, bytes),
+        }
     }
 
     /// The module's spelling of a kernel name: template instances match whatever spaces the
@@ -264,6 +327,62 @@ impl Runtime {
             .into_iter()
             .find(|k| k == kernel || squash(k) == wanted)
             .unwrap_or_else(|| kernel.to_string())
+    }
+
+    /// The parameters of a kernel, if it exists.
+    fn params(&self, kernel: &str) -> Option<Vec<ParamSpec>> {
+        match &self.device {
+            Device::Interp(device) => {
+                let module = &device.0;
+                let info = module.kernel(kernel)?;
+                Some(
+                    info.params
+                        .iter()
+                        .map(|p| ParamSpec {
+                            name: p.name.clone(),
+                            kind: match &p.kind {
+                                ParamKind::Pointer(_) => SpecKind::Pointer,
+                                ParamKind::ByValue(ty) => {
+                                    SpecKind::ByValue(module.size_of(*ty).unwrap_or(0))
+                                }
+                                ParamKind::Scalar(ty) => match module.type_of(*ty) {
+                                    Some(Type::Bool) => SpecKind::Int(1),
+                                    Some(Type::Int(w)) => SpecKind::Int(w.bits()),
+                                    Some(Type::Float(FloatWidth::F32)) => SpecKind::F32,
+                                    Some(Type::Float(FloatWidth::F64)) => SpecKind::F64,
+                                    _ => SpecKind::Unsupported,
+                                },
+                            },
+                        })
+                        .collect(),
+                )
+            }
+            Device::Wasm(device) => {
+                let info = device.manifest().kernel(kernel)?;
+                Some(
+                    info.params
+                        .iter()
+                        .map(|p| ParamSpec {
+                            name: p.name.clone(),
+                            kind: match (p.kind, p.ty.as_str()) {
+                                (cwcc_wasm::manifest::ParamKind::Pointer, _) => SpecKind::Pointer,
+                                (cwcc_wasm::manifest::ParamKind::ByValue, _) => {
+                                    SpecKind::ByValue(u64::from(p.size))
+                                }
+                                (_, "i1") => SpecKind::Int(1),
+                                (_, "i8") => SpecKind::Int(8),
+                                (_, "i16") => SpecKind::Int(16),
+                                (_, "i32") => SpecKind::Int(32),
+                                (_, "i64") => SpecKind::Int(64),
+                                (_, "f32") => SpecKind::F32,
+                                (_, "f64") => SpecKind::F64,
+                                _ => SpecKind::Unsupported,
+                            },
+                        })
+                        .collect(),
+                )
+            }
+        }
     }
 
     /// Launches `kernel` over `grid` blocks of `block` threads with `shared_bytes` of
@@ -278,97 +397,105 @@ impl Runtime {
     ) -> Result<LaunchStats, RuntimeError> {
         let canonical = self.canonical_kernel_name(kernel);
         let kernel = canonical.as_str();
-        let Some(info) = self.module.kernel(kernel) else {
+        let Some(params) = self.params(kernel) else {
             return Err(RuntimeError::NoSuchKernel {
                 name: kernel.to_string(),
                 available: self.kernels(),
             });
         };
-        if info.params.len() != args.len() {
+        if params.len() != args.len() {
             return Err(RuntimeError::ArgumentCount {
                 kernel: kernel.to_string(),
-                expected: info.params.len(),
+                expected: params.len(),
                 given: args.len(),
             });
         }
         let mut values = Vec::with_capacity(args.len());
-        for (index, (param, arg)) in info.params.iter().zip(args).enumerate() {
-            let mismatch = |expected: String| RuntimeError::ArgumentType {
+        for (index, (param, arg)) in params.iter().zip(args).enumerate() {
+            let mismatch = |expected: &str| RuntimeError::ArgumentType {
                 kernel: kernel.to_string(),
                 index,
                 param: param.name.clone(),
-                expected,
+                expected: expected.to_string(),
                 given: arg.describe(),
             };
-            let value = match &param.kind {
-                ParamKind::Pointer(_) => match arg {
-                    KernelArg::Buffer(b) => ArgValue::Ptr(self.buffer(*b)?.0),
-                    _ => return Err(mismatch("a buffer (the parameter is a pointer)".into())),
-                },
-                ParamKind::ByValue(ty) => {
-                    let size = self.module.size_of(*ty).unwrap_or(0);
-                    match arg {
-                        KernelArg::Bytes(b) if b.len() as u64 == size => ArgValue::Bytes(b.clone()),
-                        _ => {
-                            return Err(mismatch(format!(
-                                "a struct of {size} bytes passed by value"
-                            )))
-                        }
-                    }
+            let value = match (&param.kind, arg) {
+                (SpecKind::Pointer, KernelArg::Buffer(b)) => ArgValue::Ptr(self.buffer(*b)?.0),
+                (SpecKind::Pointer, _) => {
+                    return Err(mismatch("a buffer (the parameter is a pointer)"))
                 }
-                ParamKind::Scalar(ty) => {
-                    let ty = self.module.type_of(*ty).cloned();
-                    match (ty, arg) {
-                        (Some(Type::Int(IntWidth::W32)), KernelArg::I32(v)) => ArgValue::I32(*v),
-                        (Some(Type::Int(IntWidth::W32)), KernelArg::U32(v)) => ArgValue::U32(*v),
-                        (Some(Type::Int(IntWidth::W64)), KernelArg::I64(v)) => ArgValue::I64(*v),
-                        (Some(Type::Int(IntWidth::W64)), KernelArg::U64(v)) => ArgValue::U64(*v),
-                        (
-                            Some(Type::Int(IntWidth::W8 | IntWidth::W16) | Type::Bool),
-                            KernelArg::I32(v),
-                        ) => ArgValue::I32(*v),
-                        (
-                            Some(Type::Int(IntWidth::W8 | IntWidth::W16) | Type::Bool),
-                            KernelArg::U32(v),
-                        ) => ArgValue::I32(*v as i32),
-                        (Some(Type::Float(FloatWidth::F32)), KernelArg::F32(v)) => {
-                            ArgValue::F32(*v)
-                        }
-                        (Some(Type::Float(FloatWidth::F64)), KernelArg::F64(v)) => {
-                            ArgValue::F64(*v)
-                        }
-                        (ty, _) => {
-                            let want = match ty {
-                                Some(Type::Int(IntWidth::W32)) => "a 32-bit integer (i32 or u32)",
-                                Some(Type::Int(IntWidth::W64)) => "a 64-bit integer (i64 or u64)",
-                                Some(Type::Int(_)) | Some(Type::Bool) => "a small integer (i32)",
-                                Some(Type::Float(FloatWidth::F32)) => "an f32",
-                                Some(Type::Float(FloatWidth::F64)) => "an f64",
-                                _ => "a value of an unsupported type",
-                            };
-                            return Err(mismatch(want.to_string()));
-                        }
-                    }
+                (SpecKind::ByValue(size), KernelArg::Bytes(b)) if b.len() as u64 == *size => {
+                    ArgValue::Bytes(b.clone())
+                }
+                (SpecKind::ByValue(size), _) => {
+                    return Err(mismatch(&format!(
+                        "a struct of {size} bytes passed by value"
+                    )))
+                }
+                (SpecKind::Int(32), KernelArg::I32(v)) => ArgValue::I32(*v),
+                (SpecKind::Int(32), KernelArg::U32(v)) => ArgValue::U32(*v),
+                (SpecKind::Int(64), KernelArg::I64(v)) => ArgValue::I64(*v),
+                (SpecKind::Int(64), KernelArg::U64(v)) => ArgValue::U64(*v),
+                (SpecKind::Int(1 | 8 | 16), KernelArg::I32(v)) => ArgValue::I32(*v),
+                (SpecKind::Int(1 | 8 | 16), KernelArg::U32(v)) => ArgValue::I32(*v as i32),
+                (SpecKind::F32, KernelArg::F32(v)) => ArgValue::F32(*v),
+                (SpecKind::F64, KernelArg::F64(v)) => ArgValue::F64(*v),
+                (SpecKind::Int(32), _) => return Err(mismatch("a 32-bit integer (i32 or u32)")),
+                (SpecKind::Int(64), _) => return Err(mismatch("a 64-bit integer (i64 or u64)")),
+                (SpecKind::Int(_), _) => return Err(mismatch("a small integer (i32)")),
+                (SpecKind::F32, _) => return Err(mismatch("an f32")),
+                (SpecKind::F64, _) => return Err(mismatch("an f64")),
+                (SpecKind::Unsupported, _) => {
+                    return Err(mismatch("a value of an unsupported type"))
                 }
             };
             values.push(value);
         }
         let start = Instant::now();
-        let report = interp::launch(
-            &self.module,
-            kernel,
-            grid,
-            block,
-            shared_bytes,
-            &values,
-            &mut self.memory,
-        )
-        .map_err(|e| RuntimeError::Launch(e.to_string()))?;
-        Ok(LaunchStats {
-            elapsed: start.elapsed(),
-            stdout: report.stdout,
-            warnings: report.warnings,
-        })
+        match &mut self.device {
+            Device::Interp(device) => {
+                let (module, memory) = &mut **device;
+                let report =
+                    interp::launch(module, kernel, grid, block, shared_bytes, &values, memory)
+                        .map_err(|e| RuntimeError::Launch(e.to_string()))?;
+                Ok(LaunchStats {
+                    elapsed: start.elapsed(),
+                    stdout: report.stdout,
+                    warnings: report.warnings,
+                })
+            }
+            Device::Wasm(device) => {
+                let info = device.manifest().kernel(kernel).cloned().ok_or_else(|| {
+                    RuntimeError::NoSuchKernel {
+                        name: kernel.to_string(),
+                        available: Vec::new(),
+                    }
+                })?;
+                let bytes: Vec<Vec<u8>> = values.iter().map(arg_bytes).collect();
+                let record = wasm::launch_record(&info, grid, block, shared_bytes, &bytes);
+                let start = Instant::now();
+                let stdout = device.launch(&info, grid, shared_bytes, &record)?;
+                Ok(LaunchStats {
+                    elapsed: start.elapsed(),
+                    stdout,
+                    warnings: Vec::new(),
+                })
+            }
+        }
+    }
+}
+
+/// The little-endian bytes of an argument as the launch record holds it.
+fn arg_bytes(value: &ArgValue) -> Vec<u8> {
+    match value {
+        ArgValue::I32(v) => v.to_le_bytes().to_vec(),
+        ArgValue::U32(v) => v.to_le_bytes().to_vec(),
+        ArgValue::I64(v) => v.to_le_bytes().to_vec(),
+        ArgValue::U64(v) => v.to_le_bytes().to_vec(),
+        ArgValue::F32(v) => v.to_le_bytes().to_vec(),
+        ArgValue::F64(v) => v.to_le_bytes().to_vec(),
+        ArgValue::Ptr(v) => v.to_le_bytes().to_vec(),
+        ArgValue::Bytes(b) => b.clone(),
     }
 }
 

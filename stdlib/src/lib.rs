@@ -16,3 +16,10 @@ pub fn header(name: &str) -> Option<&'static str> {
 pub fn include_dir() -> &'static str {
     concat!(env!("CARGO_MANIFEST_DIR"), "/include")
 }
+
+/// The CUDA C source of the math device library (`stdlib/device/math.cu`): the `__cwcc_<name>`
+/// implementations of the math builtins that a target has no native instruction for. The
+/// driver compiles it with cwcc itself and links the functions a module needs.
+pub fn device_library_source() -> &'static str {
+    include_str!("../device/math.cu")
+}

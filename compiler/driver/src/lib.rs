@@ -5,6 +5,7 @@
 //! [`run_front_end`] and [`cli`].
 
 pub mod cli;
+pub mod devlib;
 pub mod loader;
 
 use cwcc_frontend::ast::{Item, TranslationUnit};
@@ -100,6 +101,64 @@ pub fn to_simt(
 
 /// The SIMT passes `to_simt` runs after lowering, in order.
 pub const STANDARD_PASSES: &[&str] = &["const-fold", "dce"];
+
+/// The passes that turn the per-thread module into per-block code for the CPU backends
+/// (WASM, later native), in order, after [`STANDARD_PASSES`].
+pub const CPU_PASSES: &[&str] = &[
+    "inline",
+    "warp-to-loop",
+    "shared-to-buffer",
+    "const-fold",
+    "dce",
+];
+
+/// Runs `passes` (names from [`cwcc_simt::passes::PASS_NAMES`]) on `module`, printing after
+/// and timing as asked; the report is appended to `report`.
+pub fn run_passes(
+    module: &mut cwcc_simt::Module,
+    passes: &[&str],
+    print_after: &[String],
+    time_passes: bool,
+    report: &mut PassReport,
+) -> Result<(), String> {
+    let mut pm = PassManager::new();
+    for name in passes {
+        let pass = cwcc_simt::passes::by_name(name)
+            .ok_or_else(|| format!("internal: unknown pass `{name}`"))?;
+        pm.add(pass);
+    }
+    pm.print_after = print_after.to_vec();
+    pm.time_passes = time_passes;
+    let more = pm.run(module).map_err(|e| e.to_string())?;
+    report.printed.push_str(&more.printed);
+    report.timings.push_str(&more.timings);
+    Ok(())
+}
+
+/// The full pipeline to a `.wasm` artifact: lowering, the standard passes, the math device
+/// library for the functions WebAssembly lacks, the CPU passes and the WASM backend.
+pub fn to_wasm(
+    out: &FrontEndOutput,
+    print_after: &[String],
+    time_passes: bool,
+) -> Result<(Vec<u8>, PassReport), String> {
+    let (mut module, mut report) = to_simt(out, print_after, time_passes)?;
+    to_per_block(&mut module, print_after, time_passes, &mut report)?;
+    let bytes = cwcc_wasm::compile(&module).map_err(|e| e.to_string())?;
+    Ok((bytes, report))
+}
+
+/// Links the device library and runs [`CPU_PASSES`]: the per-block module the CPU backends
+/// take.
+pub fn to_per_block(
+    module: &mut cwcc_simt::Module,
+    print_after: &[String],
+    time_passes: bool,
+    report: &mut PassReport,
+) -> Result<(), String> {
+    devlib::link_device_library(module, &cwcc_wasm::is_native_math)?;
+    run_passes(module, CPU_PASSES, print_after, time_passes, report)
+}
 
 /// The AST of the items written by the user: items whose text lies in a bundled system
 /// header (`stdlib/include`) are left out, so `--emit=ast` shows the user's own code.

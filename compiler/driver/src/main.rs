@@ -35,9 +35,11 @@ fn main() -> ExitCode {
 
 /// Runs the compiler; `Err` is a one-line error without a source location.
 fn run(cli: &Cli) -> Result<ExitCode, String> {
-    if cli.emit != Some(Emit::Simt) && (cli.time_passes || !cli.print_after.is_empty()) {
+    let runs_passes = cli.emit == Some(Emit::Simt)
+        || (cli.emit.is_none() && (cli.target.is_some() || cli.output.is_some()));
+    if !runs_passes && (cli.time_passes || !cli.print_after.is_empty()) {
         return Err(
-            "--print-after and --time-passes need --emit=simt (the SIMT passes run only there so far)"
+            "--print-after and --time-passes need --emit=simt or a compiled output (-o FILE.wasm)"
                 .to_string(),
         );
     }
@@ -144,13 +146,27 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    if let Some(target) = target {
-        return Err(format!(
-            "the {} backend is not built yet: cwcc currently stops at the SIMT IR\n  = hint: `--emit=simt` prints it, and `cwcc run FILE.cu --backend interp …` runs a kernel on the reference executor",
+    match target {
+        Some(Target::Wasm) => {
+            let (bytes, report) = match cwcc::to_wasm(&out, &cli.print_after, cli.time_passes) {
+                Ok(result) => result,
+                Err(message) => {
+                    eprintln!("error: {}", message.trim_end());
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            eprint!("{}{}", report.printed, report.timings);
+            let path = cli.output.clone().unwrap_or_else(|| input.with_extension("wasm"));
+            std::fs::write(&path, bytes)
+                .map_err(|e| format!("cannot write `{}`: {}", path.display(), io_reason(&e)))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(target) => Err(format!(
+            "the {} backend is not built yet\n  = hint: `-o FILE.wasm` builds WebAssembly; `--emit=simt` prints the SIMT IR",
             target.name()
-        ));
+        )),
+        None => Ok(ExitCode::SUCCESS),
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Prints diagnostics; returns the number of errors (warnings count with `--Werror`).

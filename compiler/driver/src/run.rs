@@ -178,31 +178,31 @@ pub fn main(args: Vec<String>) -> u8 {
 }
 
 fn run(a: &RunArgs) -> Result<(), String> {
+    let ext = a.input.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if !matches!(ext, "cu" | "wasm") {
+        return Err(format!(
+            "`{}`: `cwcc run` takes a CUDA source file (.cu) or a WebAssembly artifact made by cwcc (.wasm)",
+            a.input.display()
+        ));
+    }
     match a.backend {
-        BackendChoice::Auto => {
-            if a.verbose {
-                eprintln!("note: --backend auto uses interp (the reference executor): no other backend is built yet");
-            }
-        }
-        BackendChoice::Interp => {}
-        other => {
-            let name = match other {
-                BackendChoice::Wasm => "wasm",
+        BackendChoice::Native | BackendChoice::Vulkan | BackendChoice::Webgpu => {
+            let name = match a.backend {
                 BackendChoice::Native => "native",
                 BackendChoice::Vulkan => "vulkan",
                 _ => "webgpu",
             };
             return Err(format!(
-                "the {name} backend is not built yet\n  = hint: use --backend interp"
+                "the {name} backend is not built yet\n  = hint: use --backend wasm or --backend interp"
             ));
         }
-    }
-    let ext = a.input.extension().and_then(|e| e.to_str()).unwrap_or("");
-    if ext != "cu" {
-        return Err(format!(
-            "`{}`: only CUDA source files (.cu) are supported by `cwcc run` so far; compiled artifacts (.wasm, .spv, ...) are not",
-            a.input.display()
-        ));
+        BackendChoice::Interp if ext == "wasm" => {
+            return Err(format!(
+                "`{}` is a WebAssembly artifact: it runs on --backend wasm (or auto); the interp backend runs .cu files",
+                a.input.display()
+            ));
+        }
+        _ => {}
     }
     let grid = parse_dims("grid", &a.grid)?;
     let block = parse_dims("block", &a.block)?;
@@ -213,8 +213,7 @@ fn run(a: &RunArgs) -> Result<(), String> {
         .map(|(i, s)| parse_spec(i, s))
         .collect::<Result<_, _>>()?;
 
-    let module = compile(a)?;
-    let mut rt = Runtime::new(module);
+    let mut rt = load(a, ext)?;
     let mut kargs = Vec::new();
     let mut buffers = Vec::new();
     for (i, spec) in specs.iter().enumerate() {
@@ -236,8 +235,12 @@ fn run(a: &RunArgs) -> Result<(), String> {
     }
     if a.time {
         eprintln!(
-            "kernel time: {:.3} ms (interp)",
-            stats.elapsed.as_secs_f64() * 1000.0
+            "kernel time: {:.3} ms ({})",
+            stats.elapsed.as_secs_f64() * 1000.0,
+            match rt.backend() {
+                cwcc_runtime::Backend::Interp => "interp",
+                cwcc_runtime::Backend::Wasm => "wasm",
+            }
         );
     }
     if !buffers.is_empty() {
@@ -262,6 +265,53 @@ fn run(a: &RunArgs) -> Result<(), String> {
 fn write_npy(path: &Path, array: &NpyArray) -> Result<(), String> {
     std::fs::write(path, npy::write_npy(array))
         .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+}
+
+/// Compiles or loads the input for the chosen backend.
+fn load(a: &RunArgs, ext: &str) -> Result<Runtime, String> {
+    if ext == "wasm" {
+        let bytes = std::fs::read(&a.input)
+            .map_err(|e| format!("cannot read `{}`: {e}", a.input.display()))?;
+        if a.verbose {
+            eprintln!("note: running `{}` on wasm", a.input.display());
+        }
+        return Runtime::from_wasm(&bytes).map_err(|e| format!("`{}`: {e}", a.input.display()));
+    }
+    let module = compile(a)?;
+    match a.backend {
+        BackendChoice::Interp => {
+            if a.verbose {
+                eprintln!("note: running on interp (the reference executor)");
+            }
+            Ok(Runtime::new(module))
+        }
+        BackendChoice::Wasm => {
+            let bytes = module_to_wasm(module)?;
+            Runtime::from_wasm(&bytes).map_err(|e| e.to_string())
+        }
+        _ => {
+            // Auto: WebAssembly on all cores; the reference executor when the module uses
+            // something the wasm backend cannot compile yet.
+            match module_to_wasm(module.clone()) {
+                Ok(bytes) => {
+                    if a.verbose {
+                        eprintln!("note: --backend auto chose wasm (wasmtime, all cores)");
+                    }
+                    Runtime::from_wasm(&bytes).map_err(|e| e.to_string())
+                }
+                Err(why) => {
+                    eprintln!("note: --backend auto runs on interp: the wasm backend cannot compile this module: {why}");
+                    Ok(Runtime::new(module))
+                }
+            }
+        }
+    }
+}
+
+fn module_to_wasm(mut module: cwcc_simt::Module) -> Result<Vec<u8>, String> {
+    let mut report = cwcc_simt::pass::PassReport::default();
+    cwcc::to_per_block(&mut module, &[], false, &mut report)?;
+    cwcc_wasm::compile(&module).map_err(|e| e.to_string())
 }
 
 fn compile(a: &RunArgs) -> Result<cwcc_simt::Module, String> {

@@ -114,7 +114,7 @@ fn compare(got: &NpyArray, exp: &NpyArray, tol: Tolerance) -> Option<String> {
 }
 
 /// Runs one case; `Err` says why it does not pass.
-fn run_case(dir: &Path, out_dir: &Path) -> Result<(), String> {
+fn run_case(dir: &Path, out_dir: &Path, backend: &str) -> Result<(), String> {
     let args_line = std::fs::read_to_string(dir.join("run.args")).map_err(|e| e.to_string())?;
     let tolerance = parse_tolerance(
         &std::fs::read_to_string(dir.join("tolerance")).unwrap_or_else(|_| "exact".into()),
@@ -125,7 +125,7 @@ fn run_case(dir: &Path, out_dir: &Path) -> Result<(), String> {
         .arg("run")
         .arg("kernel.cu")
         .args(args_line.split_whitespace())
-        .args(["--backend", "interp", "--out-dir"])
+        .args(["--backend", backend, "--out-dir"])
         .arg(out_dir)
         .output()
         .map_err(|e| format!("cannot run cwcc: {e}"))?;
@@ -161,8 +161,8 @@ fn run_case(dir: &Path, out_dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn known_failures() -> BTreeMap<String, String> {
-    std::fs::read_to_string(conformance_dir().join("known_failures.txt"))
+fn known_failures(file: &str) -> BTreeMap<String, String> {
+    std::fs::read_to_string(conformance_dir().join(file))
         .unwrap_or_default()
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
@@ -175,6 +175,16 @@ fn known_failures() -> BTreeMap<String, String> {
 
 #[test]
 fn conformance_cases_match_cuda_on_interp() {
+    run_suite("interp", "known_failures.txt");
+}
+
+#[test]
+fn conformance_cases_match_cuda_on_wasm() {
+    run_suite("wasm", "known_failures_wasm.txt");
+}
+
+/// Runs every case on `backend`; cases listed in `known_file` must fail, the others pass.
+fn run_suite(backend: &str, known_file: &str) {
     let mut cases: Vec<PathBuf> = std::fs::read_dir(conformance_dir())
         .expect("testsuite/conformance exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -182,7 +192,8 @@ fn conformance_cases_match_cuda_on_interp() {
         .collect();
     cases.sort();
     assert!(cases.len() >= 50, "expected at least 50 conformance cases");
-    let scratch = std::env::temp_dir().join(format!("cwcc-conformance-{}", std::process::id()));
+    let scratch =
+        std::env::temp_dir().join(format!("cwcc-conformance-{backend}-{}", std::process::id()));
     let results: Vec<(String, Result<(), String>)> = std::thread::scope(|s| {
         let chunks: Vec<&[PathBuf]> = cases.chunks(cases.len().div_ceil(2)).collect();
         let handles: Vec<_> = chunks
@@ -198,7 +209,7 @@ fn conformance_cases_match_cuda_on_interp() {
                                 .file_name()
                                 .map(|n| n.to_string_lossy().into_owned())
                                 .unwrap_or_default();
-                            (name, run_case(dir, &scratch))
+                            (name, run_case(dir, &scratch, backend))
                         })
                         .collect::<Vec<_>>()
                 })
@@ -211,7 +222,7 @@ fn conformance_cases_match_cuda_on_interp() {
     });
     let _ = std::fs::remove_dir_all(&scratch);
 
-    let known = known_failures();
+    let known = known_failures(known_file);
     let mut unexpected = Vec::new();
     let mut fixed = Vec::new();
     let mut passed = 0;
@@ -224,17 +235,17 @@ fn conformance_cases_match_cuda_on_interp() {
         }
     }
     eprintln!(
-        "conformance on interp: {passed} of {} cases match CUDA, {} known failures",
+        "conformance on {backend}: {passed} of {} cases match CUDA, {} known failures",
         results.len(),
         known.len()
     );
     assert!(
         unexpected.is_empty(),
-        "conformance cases failing on interp:\n{}",
+        "conformance cases failing on {backend}:\n{}",
         unexpected.join("\n")
     );
     assert!(
         fixed.is_empty(),
-        "these cases pass now: remove them from known_failures.txt: {fixed:?}"
+        "these cases pass on {backend} now: remove them from {known_file}: {fixed:?}"
     );
 }
