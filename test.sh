@@ -10,6 +10,25 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
+# GPU-backend tests run on Mesa's lavapipe (a CPU Vulkan driver) and check modules with
+# spirv-val; gcc builds the C baseline of the benchmarks. Install them when missing.
+need=()
+[ -e /usr/share/vulkan/icd.d/lvp_icd.x86_64.json ] || need+=(mesa-vulkan-drivers)
+command -v spirv-val >/dev/null 2>&1 || need+=(spirv-tools)
+ldconfig -p 2>/dev/null | grep -q libvulkan.so.1 || need+=(libvulkan1)
+if [ ${#need[@]} -gt 0 ]; then
+    echo "== installing ${need[*]}"
+    SUDO=""
+    if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+    if command -v apt-get >/dev/null 2>&1; then
+        $SUDO apt-get update -q >/dev/null || true
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need[@]}" >/dev/null ||
+            echo "test.sh: could not install ${need[*]}: the Vulkan tests will say they are skipped" >&2
+    else
+        echo "test.sh: no apt-get: install ${need[*]} for the Vulkan tests" >&2
+    fi
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"

@@ -1,0 +1,784 @@
+//! The Vulkan backend: runs kernels compiled by `cwcc-spirv` through ash.
+//!
+//! The Vulkan loader is opened at run time ([`ash::Entry::load`]), never linked, so a machine
+//! without Vulkan gets a clear error from [`VulkanDevice::new`] instead of failing to start.
+//! The device chosen is the first discrete GPU, else integrated, else virtual, else CPU
+//! (lavapipe) that supports Vulkan 1.2 with `bufferDeviceAddress`.
+//!
+//! Buffers live in host-visible, host-coherent memory (simple first: no staging copies) with
+//! the `SHADER_DEVICE_ADDRESS` usage; kernels reach them through 64-bit device addresses.
+//! A launch ([`VulkanDevice::launch`]) follows the ABI documented in `cwcc_spirv`: it writes
+//! the parameter buffer and a fresh globals buffer (so `__device__` variables start from
+//! their initializers at every launch), takes a pipeline from a cache keyed by
+//! (module, block size, dynamic shared words), splits the grid into dispatches no larger
+//! than `maxComputeWorkGroupCount`, waits, and reports the GPU time from timestamp queries
+//! when the queue supports them (else the wall time).
+
+use ash::vk;
+use cwcc_spirv::{SpirvKernel, PUSH_CONSTANT_BYTES, SPEC_BLOCK_SIZE, SPEC_DYNAMIC_SHARED_WORDS};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+/// A buffer allocated on a [`VulkanDevice`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VulkanBuffer(usize);
+
+struct Allocation {
+    buffer: vk::Buffer,
+    memory: vk::DeviceMemory,
+    /// The usable length (what the caller asked for).
+    len: usize,
+    address: u64,
+    mapped: *mut u8,
+}
+
+struct PipelineEntry {
+    module: vk::ShaderModule,
+    layout: vk::PipelineLayout,
+    pipeline: vk::Pipeline,
+}
+
+/// One Vulkan device with its queue, buffers and pipeline cache.
+pub struct VulkanDevice {
+    _entry: ash::Entry,
+    instance: ash::Instance,
+    device: ash::Device,
+    queue: vk::Queue,
+    command_pool: vk::CommandPool,
+    memory_type: u32,
+    name: String,
+    subgroup_size: u32,
+    limits: vk::PhysicalDeviceLimits,
+    timestamps: bool,
+    buffers: Vec<Option<Allocation>>,
+    pipelines: HashMap<(u64, [u32; 3], u32), PipelineEntry>,
+}
+
+fn vk_err(what: &str) -> impl Fn(vk::Result) -> String + '_ {
+    move |e| format!("Vulkan: {what} failed: {e}")
+}
+
+fn hash_words(words: &[u32]) -> u64 {
+    // FNV-1a over the words.
+    words.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, w| {
+        (h ^ u64::from(*w)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+impl VulkanDevice {
+    /// Opens the best Vulkan 1.2 device of this machine (see the module docs). Enables the
+    /// Khronos validation layer when `CWCC_VULKAN_VALIDATION=1` is set and the layer exists.
+    pub fn new() -> Result<VulkanDevice, String> {
+        let validation = std::env::var("CWCC_VULKAN_VALIDATION").is_ok_and(|v| v == "1");
+        VulkanDevice::with_validation(validation)
+    }
+
+    /// As [`VulkanDevice::new`], enabling `VK_LAYER_KHRONOS_validation` when `validation` is
+    /// true and the layer is installed.
+    pub fn with_validation(validation: bool) -> Result<VulkanDevice, String> {
+        // SAFETY: loading the Vulkan loader library runs its initialisers; this is the
+        // documented way to use a loader that may be absent.
+        let entry = unsafe { ash::Entry::load() }
+            .map_err(|e| format!("Vulkan is not available (cannot load the Vulkan loader: {e})"))?;
+        let app_name = c"cwcc";
+        let app = vk::ApplicationInfo::default()
+            .application_name(app_name)
+            .api_version(vk::API_VERSION_1_2);
+        let layer_name = c"VK_LAYER_KHRONOS_validation";
+        // SAFETY: plain query on a loaded entry.
+        let layers = unsafe { entry.enumerate_instance_layer_properties() }
+            .map_err(vk_err("vkEnumerateInstanceLayerProperties"))?;
+        let have_validation = layers.iter().any(|l| {
+            l.layer_name_as_c_str()
+                .map(|n| n == layer_name)
+                .unwrap_or(false)
+        });
+        let enabled_layers: Vec<*const std::ffi::c_char> = if validation && have_validation {
+            vec![layer_name.as_ptr()]
+        } else {
+            Vec::new()
+        };
+        let create = vk::InstanceCreateInfo::default()
+            .application_info(&app)
+            .enabled_layer_names(&enabled_layers);
+        // SAFETY: the create info points to live data for the duration of the call.
+        let instance = unsafe { entry.create_instance(&create, None) }.map_err(vk_err(
+            "vkCreateInstance (is a Vulkan 1.2 driver installed?)",
+        ))?;
+        match Self::open(entry, instance.clone()) {
+            Ok(d) => Ok(d),
+            Err(e) => {
+                // SAFETY: nothing created from the instance is alive.
+                unsafe { instance.destroy_instance(None) };
+                Err(e)
+            }
+        }
+    }
+
+    fn open(entry: ash::Entry, instance: ash::Instance) -> Result<VulkanDevice, String> {
+        macro_rules! tri {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(e) => return Err(e),
+                }
+            };
+        }
+        // SAFETY: queries on a valid instance.
+        let physicals = tri!(unsafe { instance.enumerate_physical_devices() }
+            .map_err(vk_err("vkEnumeratePhysicalDevices")));
+        let rank = |t: vk::PhysicalDeviceType| match t {
+            vk::PhysicalDeviceType::DISCRETE_GPU => 0,
+            vk::PhysicalDeviceType::INTEGRATED_GPU => 1,
+            vk::PhysicalDeviceType::VIRTUAL_GPU => 2,
+            vk::PhysicalDeviceType::CPU => 3,
+            _ => 4,
+        };
+        let mut candidates = Vec::new();
+        let mut rejected = Vec::new();
+        for pd in physicals {
+            // SAFETY: `pd` comes from this instance.
+            let props = unsafe { instance.get_physical_device_properties(pd) };
+            let name = props
+                .device_name_as_c_str()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|_| "unnamed device".to_string());
+            if props.api_version < vk::API_VERSION_1_2 {
+                rejected.push(format!("{name}: Vulkan 1.1 or older"));
+                continue;
+            }
+            let mut v12 = vk::PhysicalDeviceVulkan12Features::default();
+            let mut f2 = vk::PhysicalDeviceFeatures2::default().push_next(&mut v12);
+            // SAFETY: `pd` comes from this instance; the chain lives for the call.
+            unsafe { instance.get_physical_device_features2(pd, &mut f2) };
+            if v12.buffer_device_address == 0 {
+                rejected.push(format!("{name}: no bufferDeviceAddress"));
+                continue;
+            }
+            // SAFETY: as above.
+            let families = unsafe { instance.get_physical_device_queue_family_properties(pd) };
+            let Some(family) = families
+                .iter()
+                .position(|f| f.queue_flags.contains(vk::QueueFlags::COMPUTE))
+            else {
+                rejected.push(format!("{name}: no compute queue"));
+                continue;
+            };
+            let ts = families
+                .get(family)
+                .map(|f| f.timestamp_valid_bits > 0)
+                .unwrap_or(false)
+                && props.limits.timestamp_compute_and_graphics != 0;
+            candidates.push((rank(props.device_type), pd, family as u32, name, props, ts));
+        }
+        candidates.sort_by_key(|c| c.0);
+        let Some((_, pd, family, name, props, timestamps)) = candidates.into_iter().next() else {
+            return Err(if rejected.is_empty() {
+                "Vulkan: no device found".to_string()
+            } else {
+                format!("Vulkan: no usable device ({})", rejected.join("; "))
+            });
+        };
+
+        // Enable what the device has of what kernels may need.
+        let mut have12 = vk::PhysicalDeviceVulkan12Features::default();
+        let mut have11 = vk::PhysicalDeviceVulkan11Features::default();
+        let mut have = vk::PhysicalDeviceFeatures2::default()
+            .push_next(&mut have12)
+            .push_next(&mut have11);
+        // SAFETY: as above.
+        unsafe { instance.get_physical_device_features2(pd, &mut have) };
+        let core = have.features;
+        let core = vk::PhysicalDeviceFeatures::default()
+            .shader_int64(core.shader_int64 != 0)
+            .shader_int16(core.shader_int16 != 0)
+            .shader_float64(core.shader_float64 != 0);
+        let mut want12 = vk::PhysicalDeviceVulkan12Features::default()
+            .buffer_device_address(true)
+            .shader_int8(have12.shader_int8 != 0)
+            .storage_buffer8_bit_access(have12.storage_buffer8_bit_access != 0)
+            .shader_buffer_int64_atomics(have12.shader_buffer_int64_atomics != 0)
+            .shader_shared_int64_atomics(have12.shader_shared_int64_atomics != 0)
+            .vulkan_memory_model(have12.vulkan_memory_model != 0);
+        let mut want11 = vk::PhysicalDeviceVulkan11Features::default()
+            .storage_buffer16_bit_access(have11.storage_buffer16_bit_access != 0);
+        let priorities = [1.0f32];
+        let queue_info = [vk::DeviceQueueCreateInfo::default()
+            .queue_family_index(family)
+            .queue_priorities(&priorities)];
+        let device_info = vk::DeviceCreateInfo::default()
+            .queue_create_infos(&queue_info)
+            .enabled_features(&core)
+            .push_next(&mut want12)
+            .push_next(&mut want11);
+        // SAFETY: the create info and its chain live for the call.
+        let device = tri!(unsafe { instance.create_device(pd, &device_info, None) }
+            .map_err(vk_err("vkCreateDevice")));
+        // SAFETY: family/index 0 were requested above.
+        let queue = unsafe { device.get_device_queue(family, 0) };
+        let pool_info = vk::CommandPoolCreateInfo::default()
+            .queue_family_index(family)
+            .flags(vk::CommandPoolCreateFlags::RESET_COMMAND_BUFFER);
+        // SAFETY: valid device.
+        let command_pool = match unsafe { device.create_command_pool(&pool_info, None) } {
+            Ok(p) => p,
+            Err(e) => {
+                // SAFETY: nothing else was created from the device.
+                unsafe { device.destroy_device(None) };
+                return Err(vk_err("vkCreateCommandPool")(e));
+            }
+        };
+        // SAFETY: queries.
+        let mem = unsafe { instance.get_physical_device_memory_properties(pd) };
+        let wanted = vk::MemoryPropertyFlags::HOST_VISIBLE | vk::MemoryPropertyFlags::HOST_COHERENT;
+        let memory_type = mem
+            .memory_types_as_slice()
+            .iter()
+            .position(|t| t.property_flags.contains(wanted));
+        let Some(memory_type) = memory_type else {
+            // SAFETY: destroy what was created, in reverse order.
+            unsafe {
+                device.destroy_command_pool(command_pool, None);
+                device.destroy_device(None);
+            }
+            return Err("Vulkan: no host-visible coherent memory type".to_string());
+        };
+        let mut subgroup = vk::PhysicalDeviceSubgroupProperties::default();
+        let mut props2 = vk::PhysicalDeviceProperties2::default().push_next(&mut subgroup);
+        // SAFETY: query.
+        unsafe { instance.get_physical_device_properties2(pd, &mut props2) };
+        let subgroup_size = subgroup.subgroup_size;
+        Ok(VulkanDevice {
+            _entry: entry,
+            instance,
+            device,
+            queue,
+            command_pool,
+            memory_type: memory_type as u32,
+            name,
+            subgroup_size,
+            limits: props.limits,
+            timestamps,
+            buffers: Vec::new(),
+            pipelines: HashMap::new(),
+        })
+    }
+
+    /// The device's name (`llvmpipe (LLVM …)` for lavapipe).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The subgroup size (32 on NVIDIA, 8 on lavapipe here).
+    pub fn subgroup_size(&self) -> u32 {
+        self.subgroup_size
+    }
+
+    /// Allocates a zero-filled buffer of `len` bytes.
+    pub fn alloc(&mut self, len: usize) -> Result<VulkanBuffer, String> {
+        let size = (len.max(16) as u64).div_ceil(16) * 16;
+        let info = vk::BufferCreateInfo::default()
+            .size(size)
+            .usage(
+                vk::BufferUsageFlags::STORAGE_BUFFER
+                    | vk::BufferUsageFlags::SHADER_DEVICE_ADDRESS
+                    | vk::BufferUsageFlags::TRANSFER_SRC
+                    | vk::BufferUsageFlags::TRANSFER_DST,
+            )
+            .sharing_mode(vk::SharingMode::EXCLUSIVE);
+        // SAFETY: valid device and create info.
+        let buffer =
+            unsafe { self.device.create_buffer(&info, None) }.map_err(vk_err("vkCreateBuffer"))?;
+        // SAFETY: `buffer` is from this device.
+        let req = unsafe { self.device.get_buffer_memory_requirements(buffer) };
+        if req.memory_type_bits & (1 << self.memory_type) == 0 {
+            // SAFETY: unused buffer.
+            unsafe { self.device.destroy_buffer(buffer, None) };
+            return Err("Vulkan: buffers cannot live in host-visible memory on this device".into());
+        }
+        let mut flags =
+            vk::MemoryAllocateFlagsInfo::default().flags(vk::MemoryAllocateFlags::DEVICE_ADDRESS);
+        let alloc = vk::MemoryAllocateInfo::default()
+            .allocation_size(req.size)
+            .memory_type_index(self.memory_type)
+            .push_next(&mut flags);
+        // SAFETY: valid allocate info.
+        let memory = match unsafe { self.device.allocate_memory(&alloc, None) } {
+            Ok(m) => m,
+            Err(e) => {
+                // SAFETY: unused buffer.
+                unsafe { self.device.destroy_buffer(buffer, None) };
+                return Err(format!(
+                    "Vulkan: cannot allocate a buffer of {len} bytes: {e}"
+                ));
+            }
+        };
+        let release = |dev: &ash::Device| {
+            // SAFETY: both objects are unused.
+            unsafe {
+                dev.destroy_buffer(buffer, None);
+                dev.free_memory(memory, None);
+            }
+        };
+        // SAFETY: memory and buffer are from this device; offset 0 meets the requirements.
+        if let Err(e) = unsafe { self.device.bind_buffer_memory(buffer, memory, 0) } {
+            release(&self.device);
+            return Err(vk_err("vkBindBufferMemory")(e));
+        }
+        // SAFETY: host-visible memory, mapped whole, once.
+        let mapped = match unsafe {
+            self.device
+                .map_memory(memory, 0, vk::WHOLE_SIZE, vk::MemoryMapFlags::empty())
+        } {
+            Ok(p) => p.cast::<u8>(),
+            Err(e) => {
+                release(&self.device);
+                return Err(vk_err("vkMapMemory")(e));
+            }
+        };
+        // SAFETY: the mapping covers `req.size >= size` bytes.
+        unsafe { std::ptr::write_bytes(mapped, 0, size as usize) };
+        let addr_info = vk::BufferDeviceAddressInfo::default().buffer(buffer);
+        // SAFETY: the buffer has the SHADER_DEVICE_ADDRESS usage and bound memory.
+        let address = unsafe { self.device.get_buffer_device_address(&addr_info) };
+        self.buffers.push(Some(Allocation {
+            buffer,
+            memory,
+            len,
+            address,
+            mapped,
+        }));
+        Ok(VulkanBuffer(self.buffers.len() - 1))
+    }
+
+    fn allocation(&self, buf: VulkanBuffer) -> Result<&Allocation, String> {
+        self.buffers
+            .get(buf.0)
+            .and_then(|a| a.as_ref())
+            .ok_or_else(|| "unknown or freed Vulkan buffer".to_string())
+    }
+
+    /// Frees a buffer (its handle becomes invalid).
+    pub fn free(&mut self, buf: VulkanBuffer) {
+        if let Some(a) = self.buffers.get_mut(buf.0).and_then(|a| a.take()) {
+            // SAFETY: no command using the buffer is pending (launches wait to completion).
+            unsafe {
+                self.device.unmap_memory(a.memory);
+                self.device.destroy_buffer(a.buffer, None);
+                self.device.free_memory(a.memory, None);
+            }
+        }
+    }
+
+    /// Copies `bytes` to the start of a buffer.
+    pub fn write(&mut self, buf: VulkanBuffer, bytes: &[u8]) -> Result<(), String> {
+        let a = self.allocation(buf)?;
+        if bytes.len() > a.len {
+            return Err(format!(
+                "cannot write {} bytes into a buffer of {} bytes",
+                bytes.len(),
+                a.len
+            ));
+        }
+        // SAFETY: the mapping holds at least `a.len` bytes; no kernel runs concurrently.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), a.mapped, bytes.len()) };
+        Ok(())
+    }
+
+    /// Copies a buffer's contents to the host.
+    pub fn read(&self, buf: VulkanBuffer) -> Result<Vec<u8>, String> {
+        let a = self.allocation(buf)?;
+        let mut out = vec![0u8; a.len];
+        // SAFETY: as in `write`.
+        unsafe { std::ptr::copy_nonoverlapping(a.mapped, out.as_mut_ptr(), a.len) };
+        Ok(out)
+    }
+
+    /// The 64-bit device address of a buffer (what a pointer parameter receives).
+    pub fn device_address(&self, buf: VulkanBuffer) -> Result<u64, String> {
+        Ok(self.allocation(buf)?.address)
+    }
+
+    fn pipeline(
+        &mut self,
+        kernel: &SpirvKernel,
+        block: [u32; 3],
+        dyn_words: u32,
+    ) -> Result<(vk::Pipeline, vk::PipelineLayout), String> {
+        let key = (hash_words(&kernel.words), block, dyn_words);
+        if let Some(p) = self.pipelines.get(&key) {
+            return Ok((p.pipeline, p.layout));
+        }
+        let info = vk::ShaderModuleCreateInfo::default().code(&kernel.words);
+        // SAFETY: valid SPIR-V words (validated by the compiler's tests).
+        let module = unsafe { self.device.create_shader_module(&info, None) }
+            .map_err(vk_err("vkCreateShaderModule"))?;
+        let ranges = [vk::PushConstantRange::default()
+            .stage_flags(vk::ShaderStageFlags::COMPUTE)
+            .offset(0)
+            .size(PUSH_CONSTANT_BYTES)];
+        let layout_info = vk::PipelineLayoutCreateInfo::default().push_constant_ranges(&ranges);
+        // SAFETY: valid create info.
+        let layout = match unsafe { self.device.create_pipeline_layout(&layout_info, None) } {
+            Ok(l) => l,
+            Err(e) => {
+                // SAFETY: unused module.
+                unsafe { self.device.destroy_shader_module(module, None) };
+                return Err(vk_err("vkCreatePipelineLayout")(e));
+            }
+        };
+        let data: Vec<u8> = [block[0], block[1], block[2], dyn_words]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        let ids = [
+            SPEC_BLOCK_SIZE[0],
+            SPEC_BLOCK_SIZE[1],
+            SPEC_BLOCK_SIZE[2],
+            SPEC_DYNAMIC_SHARED_WORDS,
+        ];
+        let entries: Vec<vk::SpecializationMapEntry> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                vk::SpecializationMapEntry::default()
+                    .constant_id(*id)
+                    .offset(i as u32 * 4)
+                    .size(4)
+            })
+            .collect();
+        let spec = vk::SpecializationInfo::default()
+            .map_entries(&entries)
+            .data(&data);
+        let stage = vk::PipelineShaderStageCreateInfo::default()
+            .stage(vk::ShaderStageFlags::COMPUTE)
+            .module(module)
+            .name(c"main")
+            .specialization_info(&spec);
+        let create = [vk::ComputePipelineCreateInfo::default()
+            .stage(stage)
+            .layout(layout)];
+        // SAFETY: valid create info.
+        let result = unsafe {
+            self.device
+                .create_compute_pipelines(vk::PipelineCache::null(), &create, None)
+        };
+        let pipeline = match result {
+            Ok(p) => p.into_iter().next(),
+            Err((_, e)) => {
+                // SAFETY: unused objects.
+                unsafe {
+                    self.device.destroy_pipeline_layout(layout, None);
+                    self.device.destroy_shader_module(module, None);
+                }
+                return Err(format!(
+                    "Vulkan: cannot create the pipeline of kernel `{}`: {e}",
+                    kernel.name
+                ));
+            }
+        };
+        let Some(pipeline) = pipeline else {
+            return Err("Vulkan: vkCreateComputePipelines returned no pipeline".into());
+        };
+        self.pipelines.insert(
+            key,
+            PipelineEntry {
+                module,
+                layout,
+                pipeline,
+            },
+        );
+        Ok((pipeline, layout))
+    }
+
+    /// Runs `kernel` over `grid` blocks of `block` threads with `dynamic_shared_bytes` of
+    /// dynamic shared memory; `params` is the parameter buffer
+    /// ([`SpirvKernel::param_buffer`], pointers as [`VulkanDevice::device_address`]).
+    /// Waits for completion and returns the kernel time (GPU timestamps when available).
+    pub fn launch(
+        &mut self,
+        kernel: &SpirvKernel,
+        grid: [u32; 3],
+        block: [u32; 3],
+        dynamic_shared_bytes: u64,
+        params: &[u8],
+    ) -> Result<Duration, String> {
+        let l = self.limits;
+        let threads = u64::from(block[0]) * u64::from(block[1]) * u64::from(block[2]);
+        if block
+            .iter()
+            .zip(l.max_compute_work_group_size)
+            .any(|(b, m)| *b > m || *b == 0)
+            || threads > u64::from(l.max_compute_work_group_invocations)
+        {
+            return Err(format!(
+                "block {}x{}x{} is larger than this device allows ({}x{}x{}, {} threads)",
+                block[0],
+                block[1],
+                block[2],
+                l.max_compute_work_group_size[0],
+                l.max_compute_work_group_size[1],
+                l.max_compute_work_group_size[2],
+                l.max_compute_work_group_invocations
+            ));
+        }
+        if grid.contains(&0) {
+            return Err("the grid has a zero dimension".into());
+        }
+        let dyn_words = u32::try_from(dynamic_shared_bytes.div_ceil(4))
+            .map_err(|_| "too much dynamic shared memory".to_string())?;
+        let shared_total = kernel.dynamic_shared_offset + dynamic_shared_bytes + 4;
+        if (kernel.static_shared_bytes > 0 || kernel.uses_dynamic_shared)
+            && shared_total > u64::from(l.max_compute_shared_memory_size)
+        {
+            return Err(format!(
+                "kernel `{}` needs {shared_total} bytes of shared memory; this device has {}",
+                kernel.name, l.max_compute_shared_memory_size
+            ));
+        }
+        let (pipeline, layout) = self.pipeline(kernel, block, dyn_words)?;
+        let param_buf = self.alloc(params.len().max(8))?;
+        let globals_buf = self.alloc(kernel.globals_init.len().max(8));
+        let globals_buf = match globals_buf {
+            Ok(b) => b,
+            Err(e) => {
+                self.free(param_buf);
+                return Err(e);
+            }
+        };
+        let result = self
+            .write(param_buf, params)
+            .and_then(|_| self.write(globals_buf, &kernel.globals_init))
+            .and_then(|_| self.submit(pipeline, layout, grid, param_buf, globals_buf));
+        self.free(param_buf);
+        self.free(globals_buf);
+        result
+    }
+
+    fn submit(
+        &mut self,
+        pipeline: vk::Pipeline,
+        layout: vk::PipelineLayout,
+        grid: [u32; 3],
+        param_buf: VulkanBuffer,
+        globals_buf: VulkanBuffer,
+    ) -> Result<Duration, String> {
+        let param_addr = self.device_address(param_buf)?;
+        let globals_addr = self.device_address(globals_buf)?;
+        let alloc = vk::CommandBufferAllocateInfo::default()
+            .command_pool(self.command_pool)
+            .level(vk::CommandBufferLevel::PRIMARY)
+            .command_buffer_count(1);
+        // SAFETY: valid pool.
+        let cmd = unsafe { self.device.allocate_command_buffers(&alloc) }
+            .map_err(vk_err("vkAllocateCommandBuffers"))?;
+        let Some(&cmd_buf) = cmd.first() else {
+            return Err("Vulkan: no command buffer allocated".into());
+        };
+        let query_pool = if self.timestamps {
+            let info = vk::QueryPoolCreateInfo::default()
+                .query_type(vk::QueryType::TIMESTAMP)
+                .query_count(2);
+            // SAFETY: valid create info.
+            unsafe { self.device.create_query_pool(&info, None) }.ok()
+        } else {
+            None
+        };
+        let result = self.record_and_run(
+            cmd_buf,
+            pipeline,
+            layout,
+            grid,
+            param_addr,
+            globals_addr,
+            query_pool,
+        );
+        // SAFETY: the queue is idle again (record_and_run waits on its fence or failed
+        // before submitting).
+        unsafe {
+            self.device.free_command_buffers(self.command_pool, &cmd);
+            if let Some(q) = query_pool {
+                self.device.destroy_query_pool(q, None);
+            }
+        }
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn record_and_run(
+        &self,
+        cmd: vk::CommandBuffer,
+        pipeline: vk::Pipeline,
+        layout: vk::PipelineLayout,
+        grid: [u32; 3],
+        param_addr: u64,
+        globals_addr: u64,
+        query_pool: Option<vk::QueryPool>,
+    ) -> Result<Duration, String> {
+        let d = &self.device;
+        let begin = vk::CommandBufferBeginInfo::default()
+            .flags(vk::CommandBufferUsageFlags::ONE_TIME_SUBMIT);
+        // SAFETY: every handle below belongs to this device; recording is single-threaded.
+        unsafe {
+            d.begin_command_buffer(cmd, &begin)
+                .map_err(vk_err("vkBeginCommandBuffer"))?;
+            d.cmd_bind_pipeline(cmd, vk::PipelineBindPoint::COMPUTE, pipeline);
+            if let Some(q) = query_pool {
+                d.cmd_reset_query_pool(cmd, q, 0, 2);
+                d.cmd_write_timestamp(cmd, vk::PipelineStageFlags::TOP_OF_PIPE, q, 0);
+            }
+        }
+        let max = self.limits.max_compute_work_group_count;
+        let mut z = 0;
+        while z < grid[2] {
+            let cz = (grid[2] - z).min(max[2]);
+            let mut y = 0;
+            while y < grid[1] {
+                let cy = (grid[1] - y).min(max[1]);
+                let mut x = 0;
+                while x < grid[0] {
+                    let cx = (grid[0] - x).min(max[0]);
+                    let mut push = Vec::with_capacity(PUSH_CONSTANT_BYTES as usize);
+                    push.extend_from_slice(&param_addr.to_le_bytes());
+                    push.extend_from_slice(&globals_addr.to_le_bytes());
+                    for v in [x, y, z, grid[0], grid[1], grid[2]] {
+                        push.extend_from_slice(&v.to_le_bytes());
+                    }
+                    // SAFETY: as above; `push` matches the layout's range.
+                    unsafe {
+                        d.cmd_push_constants(cmd, layout, vk::ShaderStageFlags::COMPUTE, 0, &push);
+                        d.cmd_dispatch(cmd, cx, cy, cz);
+                    }
+                    x += cx;
+                }
+                y += cy;
+            }
+            z += cz;
+        }
+        // SAFETY: as above.
+        unsafe {
+            if let Some(q) = query_pool {
+                d.cmd_write_timestamp(cmd, vk::PipelineStageFlags::BOTTOM_OF_PIPE, q, 1);
+            }
+            d.end_command_buffer(cmd)
+                .map_err(vk_err("vkEndCommandBuffer"))?;
+        }
+        let fence_info = vk::FenceCreateInfo::default();
+        // SAFETY: valid create info.
+        let fence =
+            unsafe { d.create_fence(&fence_info, None) }.map_err(vk_err("vkCreateFence"))?;
+        let cmds = [cmd];
+        let submit = [vk::SubmitInfo::default().command_buffers(&cmds)];
+        let start = Instant::now();
+        // SAFETY: the command buffer is fully recorded; the fence is unsignalled.
+        let waited = unsafe {
+            d.queue_submit(self.queue, &submit, fence)
+                .map_err(vk_err("vkQueueSubmit"))
+                .and_then(|_| {
+                    d.wait_for_fences(&[fence], true, 600_000_000_000)
+                        .map_err(vk_err(
+                        "vkWaitForFences (the kernel ran for 10 minutes or the device was lost)",
+                    ))
+                })
+        };
+        let wall = start.elapsed();
+        if waited.is_err() {
+            // SAFETY: make sure nothing is pending before the fence and command buffer go.
+            unsafe {
+                let _ = d.queue_wait_idle(self.queue);
+            }
+        }
+        // SAFETY: the fence is no longer in use.
+        unsafe { d.destroy_fence(fence, None) };
+        waited?;
+        if let Some(q) = query_pool {
+            let mut stamps = [0u64; 2];
+            // SAFETY: both queries were written by the finished command buffer.
+            let ok = unsafe {
+                d.get_query_pool_results(q, 0, &mut stamps, vk::QueryResultFlags::TYPE_64)
+            };
+            if ok.is_ok() && stamps[1] >= stamps[0] {
+                let ns = (stamps[1] - stamps[0]) as f64 * f64::from(self.limits.timestamp_period);
+                return Ok(Duration::from_nanos(ns as u64));
+            }
+        }
+        Ok(wall)
+    }
+}
+
+impl Drop for VulkanDevice {
+    fn drop(&mut self) {
+        // SAFETY: objects are destroyed children first; the device is idle after the wait.
+        unsafe {
+            let _ = self.device.device_wait_idle();
+            for (_, p) in self.pipelines.drain() {
+                self.device.destroy_pipeline(p.pipeline, None);
+                self.device.destroy_pipeline_layout(p.layout, None);
+                self.device.destroy_shader_module(p.module, None);
+            }
+            for a in self.buffers.drain(..).flatten() {
+                self.device.unmap_memory(a.memory);
+                self.device.destroy_buffer(a.buffer, None);
+                self.device.free_memory(a.memory, None);
+            }
+            self.device.destroy_command_pool(self.command_pool, None);
+            self.device.destroy_device(None);
+            self.instance.destroy_instance(None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv_hash_differs_for_different_modules() {
+        assert_ne!(hash_words(&[1, 2, 3]), hash_words(&[1, 2, 4]));
+        assert_eq!(hash_words(&[7]), hash_words(&[7]));
+    }
+
+    /// Runs a tiny kernel end to end when a Vulkan device exists (else says why and passes).
+    #[test]
+    fn fills_a_buffer_on_the_device() {
+        let mut dev = match VulkanDevice::new() {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("skipped: {e}");
+                return;
+            }
+        };
+        let module = cwcc_simt::parse_module(
+            "module phase simt
+fn fn0 \"fill\"(%v0: ptr<global>, %v6: i32) {
+  %v1: i32 = thread_id.x
+  %v7: i32 = block_id.x
+  %v8: i32 = block_dim.x
+  %v9: i32 = mul %v7, %v8
+  %v10: i32 = add %v9, %v1
+  %v2: i64 = zext %v10
+  %v3: i64 = const 4
+  %v4: i64 = mul %v2, %v3
+  %v5: ptr<global> = ptradd %v0, %v4
+  %v11: i32 = add %v10, %v6
+  store %v5, %v11 align 4
+  return
+}
+kernel \"fill\" = fn0(\"out\": ptr<global>, \"v\": i32) static_shared 0
+",
+        )
+        .unwrap();
+        let k = cwcc_spirv::compile(&module, "fill", &cwcc_spirv::SpirvOptions::default()).unwrap();
+        let buf = dev.alloc(4 * 64).unwrap();
+        let addr = dev.device_address(buf).unwrap();
+        let params = k
+            .param_buffer(&[addr.to_le_bytes().to_vec(), 100i32.to_le_bytes().to_vec()])
+            .unwrap();
+        dev.launch(&k, [4, 1, 1], [16, 1, 1], 0, &params).unwrap();
+        let out = dev.read(buf).unwrap();
+        for i in 0..64u32 {
+            let v = i32::from_le_bytes(out[i as usize * 4..i as usize * 4 + 4].try_into().unwrap());
+            assert_eq!(v, i as i32 + 100);
+        }
+    }
+}
