@@ -21,6 +21,13 @@ fn main() {
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     walk(&root, &root, &mut files);
+    // An empty table would make every `#include <cuda_runtime.h>` fail at run time: stop the
+    // build instead.
+    assert!(
+        files.iter().any(|f| f == "cuda_runtime.h"),
+        "no headers found under {}",
+        root.display()
+    );
     let mut code = String::from("/// Every embedded header: (name as written in `#include <…>`, text).\npub static HEADERS: &[(&str, &str)] = &[\n");
     for f in &files {
         println!("cargo:rerun-if-changed={}", root.join(f).display());

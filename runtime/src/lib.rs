@@ -41,6 +41,8 @@ pub enum Backend {
     Interp,
     /// WebAssembly artifacts on wasmtime, blocks spread over all cores.
     Wasm,
+    /// SPIR-V on a Vulkan device (a GPU, or Mesa's lavapipe on the CPU).
+    Vulkan,
 }
 
 /// A device buffer allocated by a [`Runtime`].
@@ -196,6 +198,16 @@ enum SpecKind {
 enum Device {
     Interp(Box<(Module, Memory)>),
     Wasm(Box<wasm::WasmDevice>),
+    Vulkan(Box<VulkanState>),
+}
+
+/// The Vulkan backend's state: the device, the per-thread module it compiles kernels from,
+/// the device buffer of each [`Buffer`] and the kernels compiled so far.
+struct VulkanState {
+    device: vulkan::VulkanDevice,
+    module: Module,
+    buffers: Vec<vulkan::VulkanBuffer>,
+    kernels: std::collections::HashMap<String, cwcc_spirv::SpirvKernel>,
 }
 
 /// A loaded module with its device memory.
@@ -221,6 +233,35 @@ impl Runtime {
         })
     }
 
+    /// A runtime running `module` (in the `simt` phase, math builtins linked as wanted) on
+    /// the best Vulkan device of the machine; kernels are compiled to SPIR-V at first launch.
+    pub fn with_vulkan(module: Module) -> Result<Runtime, RuntimeError> {
+        let device = vulkan::VulkanDevice::new()
+            .map_err(|e| RuntimeError::Load(format!("no usable Vulkan device: {e}")))?;
+        Ok(Runtime {
+            device: Device::Vulkan(Box::new(VulkanState {
+                device,
+                module,
+                buffers: Vec::new(),
+                kernels: std::collections::HashMap::new(),
+            })),
+            buffers: Vec::new(),
+        })
+    }
+
+    /// The name of the device kernels run on (the Vulkan device's name; `interp`, `wasm`).
+    pub fn device_name(&self) -> String {
+        match &self.device {
+            Device::Interp(_) => "interp (reference executor)".to_string(),
+            Device::Wasm(_) => "wasm (wasmtime)".to_string(),
+            Device::Vulkan(state) => format!(
+                "{} (Vulkan, subgroup size {})",
+                state.device.name(),
+                state.device.subgroup_size()
+            ),
+        }
+    }
+
     /// Limits the number of CPU threads a launch uses (the `wasm` backend; at least one).
     pub fn set_threads(&mut self, threads: usize) {
         if let Device::Wasm(device) = &mut self.device {
@@ -233,6 +274,7 @@ impl Runtime {
         match self.device {
             Device::Interp(_) => Backend::Interp,
             Device::Wasm(_) => Backend::Wasm,
+            Device::Vulkan(_) => Backend::Vulkan,
         }
     }
 
@@ -240,6 +282,12 @@ impl Runtime {
     pub fn kernels(&self) -> Vec<String> {
         match &self.device {
             Device::Interp(device) => device.0.kernels.iter().map(|k| k.name.clone()).collect(),
+            Device::Vulkan(state) => state
+                .module
+                .kernels
+                .iter()
+                .map(|k| k.name.clone())
+                .collect(),
             Device::Wasm(device) => device
                 .manifest()
                 .kernels
@@ -268,6 +316,14 @@ impl Runtime {
                 device.write(address, &vec![0u8; len])?;
                 address
             }
+            Device::Vulkan(state) => {
+                let buffer = state.device.alloc(len).map_err(RuntimeError::Buffer)?;
+                state.buffers.push(buffer);
+                state
+                    .device
+                    .device_address(buffer)
+                    .map_err(RuntimeError::Buffer)?
+            }
         };
         self.buffers.push((address, len));
         Ok(Buffer {
@@ -294,6 +350,16 @@ impl Runtime {
                 .read(address, len)
                 .map_err(|e| RuntimeError::Buffer(format!("cannot read a buffer: {e}"))),
             Device::Wasm(device) => Ok(device.read(address, len)),
+            Device::Vulkan(state) => {
+                let handle = state
+                    .buffers
+                    .get(buffer.index)
+                    .copied()
+                    .ok_or_else(|| RuntimeError::Buffer("unknown buffer handle".to_string()))?;
+                let mut bytes = state.device.read(handle).map_err(RuntimeError::Buffer)?;
+                bytes.truncate(len);
+                Ok(bytes)
+            }
         }
     }
 
@@ -315,6 +381,17 @@ impl Runtime {
                 .write(address, bytes)
                 .map_err(|e| RuntimeError::Buffer(format!("cannot write a buffer: {e}"))),
             Device::Wasm(device) => device.write(address, bytes),
+            Device::Vulkan(state) => {
+                let handle = state
+                    .buffers
+                    .get(buffer.index)
+                    .copied()
+                    .ok_or_else(|| RuntimeError::Buffer("unknown buffer handle".to_string()))?;
+                state
+                    .device
+                    .write(handle, bytes)
+                    .map_err(RuntimeError::Buffer)
+            }
         }
     }
 
@@ -332,8 +409,12 @@ impl Runtime {
     /// The parameters of a kernel, if it exists.
     fn params(&self, kernel: &str) -> Option<Vec<ParamSpec>> {
         match &self.device {
-            Device::Interp(device) => {
-                let module = &device.0;
+            Device::Interp(_) | Device::Vulkan(_) => {
+                let module = match &self.device {
+                    Device::Vulkan(state) => &state.module,
+                    Device::Interp(device) => &device.0,
+                    Device::Wasm(_) => return None,
+                };
                 let info = module.kernel(kernel)?;
                 Some(
                     info.params
@@ -453,6 +534,14 @@ impl Runtime {
         }
         let start = Instant::now();
         match &mut self.device {
+            Device::Vulkan(state) => {
+                let elapsed = launch_vulkan(state, kernel, grid, block, shared_bytes, &values)?;
+                Ok(LaunchStats {
+                    elapsed,
+                    stdout: String::new(),
+                    warnings: Vec::new(),
+                })
+            }
             Device::Interp(device) => {
                 let (module, memory) = &mut **device;
                 let report =
@@ -483,6 +572,47 @@ impl Runtime {
             }
         }
     }
+}
+
+/// Compiles (once) and launches a kernel on the Vulkan device.
+fn launch_vulkan(
+    state: &mut VulkanState,
+    kernel: &str,
+    grid: [u32; 3],
+    block: [u32; 3],
+    shared_bytes: u64,
+    values: &[ArgValue],
+) -> Result<Duration, RuntimeError> {
+    if !state.kernels.contains_key(kernel) {
+        let options = cwcc_spirv::SpirvOptions {
+            subgroup_size: state.device.subgroup_size(),
+            ..cwcc_spirv::SpirvOptions::default()
+        };
+        let compiled = cwcc_spirv::compile(&state.module, kernel, &options)
+            .map_err(|e| RuntimeError::Load(e.to_string()))?;
+        state.kernels.insert(kernel.to_string(), compiled);
+    }
+    let Some(compiled) = state.kernels.get(kernel) else {
+        return Err(RuntimeError::Load(format!(
+            "kernel `{kernel}` did not compile"
+        )));
+    };
+    let bytes: Vec<Vec<u8>> = values
+        .iter()
+        .zip(&compiled.params)
+        .map(|(value, slot)| {
+            let mut b = arg_bytes(value);
+            b.truncate(slot.size as usize);
+            b
+        })
+        .collect();
+    let params = compiled
+        .param_buffer(&bytes)
+        .map_err(RuntimeError::Launch)?;
+    state
+        .device
+        .launch(compiled, grid, block, shared_bytes, &params)
+        .map_err(|e| RuntimeError::Launch(format!("kernel `{kernel}`: {e}")))
 }
 
 /// The little-endian bytes of an argument as the launch record holds it.

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 /// The backends `cwcc run --backend` names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum BackendChoice {
-    /// The best backend available (the reference executor for now).
+    /// The best CPU backend available: wasm, or interp for a module wasm cannot compile yet.
     Auto,
     /// The SIMT reference executor.
     Interp,
@@ -186,19 +186,18 @@ fn run(a: &RunArgs) -> Result<(), String> {
         ));
     }
     match a.backend {
-        BackendChoice::Native | BackendChoice::Vulkan | BackendChoice::Webgpu => {
+        BackendChoice::Native | BackendChoice::Webgpu => {
             let name = match a.backend {
                 BackendChoice::Native => "native",
-                BackendChoice::Vulkan => "vulkan",
                 _ => "webgpu",
             };
             return Err(format!(
                 "the {name} backend is not built yet\n  = hint: use --backend wasm or --backend interp"
             ));
         }
-        BackendChoice::Interp if ext == "wasm" => {
+        BackendChoice::Interp | BackendChoice::Vulkan if ext == "wasm" => {
             return Err(format!(
-                "`{}` is a WebAssembly artifact: it runs on --backend wasm (or auto); the interp backend runs .cu files",
+                "`{}` is a WebAssembly artifact: it runs on --backend wasm (or auto); the interp and vulkan backends run .cu files",
                 a.input.display()
             ));
         }
@@ -240,6 +239,7 @@ fn run(a: &RunArgs) -> Result<(), String> {
             match rt.backend() {
                 cwcc_runtime::Backend::Interp => "interp",
                 cwcc_runtime::Backend::Wasm => "wasm",
+                cwcc_runtime::Backend::Vulkan => "vulkan",
             }
         );
     }
@@ -288,6 +288,15 @@ fn load(a: &RunArgs, ext: &str) -> Result<Runtime, String> {
         BackendChoice::Wasm => {
             let bytes = module_to_wasm(module)?;
             Runtime::from_wasm(&bytes).map_err(|e| e.to_string())
+        }
+        BackendChoice::Vulkan => {
+            let mut module = module;
+            cwcc::devlib::link_device_library(&mut module, &cwcc_wasm::is_native_math)?;
+            let rt = Runtime::with_vulkan(module).map_err(|e| e.to_string())?;
+            if a.verbose {
+                eprintln!("note: running on {}", rt.device_name());
+            }
+            Ok(rt)
         }
         _ => {
             // Auto: WebAssembly on all cores; the reference executor when the module uses

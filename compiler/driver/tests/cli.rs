@@ -124,13 +124,19 @@ fn missing_input_and_bad_flags_are_clear_errors() {
 #[test]
 fn backends_not_built_yet_say_so() {
     let file = scratch("ok2.cu", "__global__ void k() {}\n");
-    let o = cwcc(&[file.to_str().expect("utf-8 path"), "-o", "k.wasm"]);
+    let out = std::env::temp_dir().join(format!("cwcc-cli-{}-k.wgsl", std::process::id()));
+    let o = cwcc(&[
+        file.to_str().expect("utf-8 path"),
+        "-o",
+        out.to_str().expect("utf-8 path"),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("wasm backend is not built yet"),
+        stderr(&o).contains("wgsl backend is not built yet"),
         "{}",
         stderr(&o)
     );
+    assert!(!out.exists());
 }
 
 #[test]

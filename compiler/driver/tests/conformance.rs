@@ -1,10 +1,12 @@
 //! The conformance suite: every case in `testsuite/conformance` runs through `cwcc run` on the
-//! reference executor (`--backend interp`) and its buffers must match the outputs that real
-//! CUDA produced on an H100 (integers exactly, floats within the case's `tolerance`).
+//! reference executor (`--backend interp`), on WebAssembly (`--backend wasm`) and on Vulkan
+//! (`--backend vulkan`, when the machine has a Vulkan device: lavapipe in CI), and its buffers
+//! must match the outputs that real CUDA produced on an H100 (integers exactly, floats within
+//! the case's `tolerance`).
 //!
-//! Cases that do not pass yet are listed, each with its reason, in
-//! `testsuite/conformance/known_failures.txt`. The test fails when a case outside that list
-//! fails, and also when a listed case passes (so the list only shrinks).
+//! Cases that do not pass yet on a backend are listed, each with its reason, in
+//! `testsuite/conformance/known_failures*.txt`. A test fails when a case outside its list
+//! fails, and also when a listed case passes (so the lists only shrink).
 
 use cwcc_runtime::npy::{read_npy, DType, NpyArray};
 use std::collections::BTreeMap;
@@ -181,6 +183,16 @@ fn conformance_cases_match_cuda_on_interp() {
 #[test]
 fn conformance_cases_match_cuda_on_wasm() {
     run_suite("wasm", "known_failures_wasm.txt");
+}
+
+#[test]
+fn conformance_cases_match_cuda_on_vulkan() {
+    // CI installs Mesa's lavapipe; elsewhere a machine may have no Vulkan at all.
+    if let Err(why) = cwcc_runtime::vulkan::VulkanDevice::new() {
+        eprintln!("skipped: no Vulkan device ({why})");
+        return;
+    }
+    run_suite("vulkan", "known_failures_vulkan.txt");
 }
 
 /// Runs every case on `backend`; cases listed in `known_file` must fail, the others pass.

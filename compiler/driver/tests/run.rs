@@ -165,28 +165,141 @@ fn run_errors_are_clear() {
         stderr(&o)
     );
 
-    let o = with(&["--kernel", "saxpy", "--backend", "wasm"]);
+    let o = with(&["--kernel", "saxpy", "--backend", "webgpu"]);
     assert!(
-        stderr(&o).contains("the wasm backend is not built yet"),
+        stderr(&o).contains("the webgpu backend is not built yet"),
         "{}",
         stderr(&o)
     );
 
     let o = cwcc(&[
-        "run", "k.wasm", "--kernel", "k", "--grid", "1", "--block", "1",
+        "run", "k.spv", "--kernel", "k", "--grid", "1", "--block", "1",
     ]);
     assert!(
-        stderr(&o).contains("only CUDA source files (.cu)"),
+        stderr(&o).contains("takes a CUDA source file (.cu) or a WebAssembly artifact"),
         "{}",
         stderr(&o)
     );
 
-    // Out of bounds: 4 threads, 2-element output.
-    let o = with(&["--kernel", "iota", "--arg", "zeros:i64:2"]);
+    let o = cwcc(&[
+        "run",
+        "nope.wasm",
+        "--kernel",
+        "k",
+        "--grid",
+        "1",
+        "--block",
+        "1",
+    ]);
+    assert!(
+        stderr(&o).contains("cannot read `nope.wasm`"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Out of bounds: 4 threads, 2-element output (the reference executor checks accesses).
+    let o = with(&[
+        "--kernel",
+        "iota",
+        "--arg",
+        "zeros:i64:2",
+        "--backend",
+        "interp",
+    ]);
     let e = stderr(&o);
     assert!(!o.status.success());
     assert!(
         e.contains("kernel `iota`") && e.contains("thread (2,0,0)") && e.contains("k.cu:5:"),
+        "{e}"
+    );
+}
+
+/// `cwcc k.cu -o k.wasm`, then `cwcc run k.wasm`: the artifact gives the reference
+/// executor's results, and a trap names the kernel and the block.
+#[test]
+fn wasm_artifacts_build_and_run() {
+    let (dir, cu, x) = setup("wasm");
+    let wasm = dir.join("k.wasm");
+    let o = cwcc(&[&cu, "-o", wasm.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(&wasm).unwrap();
+    let manifest = cwcc_wasm::Manifest::from_wasm(&bytes).unwrap();
+    let names: Vec<&str> = manifest.kernels.iter().map(|k| k.name.as_str()).collect();
+    assert_eq!(names, ["saxpy", "iota"]);
+    let mut outputs = Vec::new();
+    for (input, backend) in [(wasm.to_str().unwrap(), "wasm"), (cu.as_str(), "interp")] {
+        let out = dir.join(format!("out-{backend}"));
+        let o = cwcc(&[
+            "run",
+            input,
+            "--backend",
+            backend,
+            "--kernel",
+            "saxpy",
+            "--grid",
+            "3",
+            "--block",
+            "2",
+            "--arg",
+            "i32:10",
+            "--arg",
+            "f32:-1.5",
+            "--arg",
+            &x,
+            "--arg",
+            &x,
+            "--out-dir",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{backend}: {}", stderr(&o));
+        outputs.push(std::fs::read(out.join("arg3.npy")).unwrap());
+    }
+    assert_eq!(outputs[0], outputs[1]);
+
+    let o = cwcc(&[
+        "run",
+        wasm.to_str().unwrap(),
+        "--backend",
+        "interp",
+        "--kernel",
+        "k",
+        "--grid",
+        "1",
+        "--block",
+        "1",
+    ]);
+    assert!(
+        stderr(&o).contains("runs on --backend wasm"),
+        "{}",
+        stderr(&o)
+    );
+
+    let trap = dir.join("trap.cu");
+    std::fs::write(
+        &trap,
+        "__global__ void div(int *p, int d) { p[threadIdx.x] = 7 / d; }\n",
+    )
+    .unwrap();
+    let o = cwcc(&[
+        "run",
+        trap.to_str().unwrap(),
+        "--backend",
+        "wasm",
+        "--kernel",
+        "div",
+        "--grid",
+        "1",
+        "--block",
+        "2",
+        "--arg",
+        "zeros:i32:2",
+        "--arg",
+        "i32:0",
+    ]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("kernel `div` failed in block 0: integer division by zero"),
         "{e}"
     );
 }
