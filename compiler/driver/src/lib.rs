@@ -156,7 +156,7 @@ pub fn to_per_block(
     time_passes: bool,
     report: &mut PassReport,
 ) -> Result<(), String> {
-    devlib::link_device_library(module, &cwcc_wasm::is_native_math)?;
+    devlib::link_device_library(module, &devlib::is_always_native)?;
     run_passes(module, CPU_PASSES, print_after, time_passes, report)
 }
 

@@ -291,7 +291,7 @@ fn load(a: &RunArgs, ext: &str) -> Result<Runtime, String> {
         }
         BackendChoice::Vulkan => {
             let mut module = module;
-            cwcc::devlib::link_device_library(&mut module, &cwcc_wasm::is_native_math)?;
+            cwcc::devlib::link_device_library(&mut module, &cwcc::devlib::is_always_native)?;
             let rt = Runtime::with_vulkan(module).map_err(|e| e.to_string())?;
             if a.verbose {
                 eprintln!("note: running on {}", rt.device_name());

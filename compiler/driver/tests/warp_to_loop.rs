@@ -1,21 +1,23 @@
-//! Cross-checks the `warp-to-loop` pass on every conformance case: each kernel runs on the
-//! reference executor per thread (the `simt` module) and per block (after `warp-to-loop`,
-//! verified), and every buffer must agree byte for byte.
+//! Cross-checks the CPU passes `warp-to-loop` and `shared-to-buffer` on every conformance
+//! case: each kernel runs on the reference executor per thread (the `simt` module) and per
+//! block after `warp-to-loop` then `shared-to-buffer` (verified after each), and every buffer
+//! must agree byte for byte.
 //!
-//! Cases the pass rejects (barriers in divergent code, collectives under conditions it cannot
-//! predicate) are listed with the pass's message; they never count as agreeing. The test
-//! fails on any disagreement, on any verifier error, and when fewer cases agree than
-//! `MIN_AGREEING` (so the count only goes up).
+//! Cases `warp-to-loop` rejects (barriers in divergent code, collectives under conditions it
+//! cannot predicate) are listed with the pass's message; they never count as agreeing. The
+//! test fails on any disagreement, on any verifier error, on any error of `shared-to-buffer`,
+//! and when fewer cases agree than `MIN_AGREEING` (so the count only goes up).
 
 use cwcc::{run_front_end, to_simt, FsLoader, Stage};
 use cwcc_frontend::pp::PpConfig;
 use cwcc_runtime::npy::read_npy;
 use cwcc_runtime::{KernelArg, Runtime};
 use cwcc_simt::pass::Pass;
+use cwcc_simt::passes::shared_to_buffer::SharedToBuffer;
 use cwcc_simt::passes::warp_to_loop::WarpToLoop;
 use std::path::{Path, PathBuf};
 
-/// The number of cases known to agree; raise it when the pass learns more.
+/// The number of cases known to agree; raise it when the passes learn more.
 const MIN_AGREEING: usize = 77;
 
 fn conformance_dir() -> PathBuf {
@@ -126,11 +128,11 @@ fn run(module: cwcc_simt::Module, launch: &Launch) -> Result<Vec<Vec<u8>>, Strin
 /// The outcome of one case.
 enum Outcome {
     Agree,
-    /// The pass rejected the kernel (with its message).
+    /// `warp-to-loop` rejected the kernel (with its message).
     Rejected(String),
     /// The per-thread run itself fails (a known failure of the interp suite).
     Baseline(String),
-    /// The two runs disagree, or the pass produced an invalid module: a bug.
+    /// The two runs disagree, or a pass failed or produced an invalid module: a bug.
     Bug(String),
 }
 
@@ -151,22 +153,34 @@ fn check_case(dir: &Path) -> Outcome {
         Ok((m, _)) => m,
         Err(e) => return Outcome::Baseline(e.lines().next().unwrap_or("").to_string()),
     };
-    let mut per_block = simt.clone();
-    if let Err(e) = WarpToLoop.run(&mut per_block) {
+    let mut buffered = simt.clone();
+    if let Err(e) = WarpToLoop.run(&mut buffered) {
         return Outcome::Rejected(e.to_string());
     }
-    if let Err(errors) = cwcc_simt::verify(&per_block) {
+    if let Err(errors) = cwcc_simt::verify(&buffered) {
         return Outcome::Bug(format!(
             "invalid module after warp-to-loop:\n{}",
-            cwcc_simt::verify::format_errors(&per_block, &errors)
+            cwcc_simt::verify::format_errors(&buffered, &errors)
         ));
+    }
+    if let Err(e) = SharedToBuffer.run(&mut buffered) {
+        return Outcome::Bug(format!("shared-to-buffer failed: {e}"));
+    }
+    if let Err(errors) = cwcc_simt::verify(&buffered) {
+        return Outcome::Bug(format!(
+            "invalid module after shared-to-buffer:\n{}",
+            cwcc_simt::verify::format_errors(&buffered, &errors)
+        ));
+    }
+    if !buffered.shared_in_buffer {
+        return Outcome::Bug("shared-to-buffer did not set the shared_buffer flag".to_string());
     }
     let expected = match run(simt, &launch) {
         Ok(b) => b,
         Err(e) => return Outcome::Baseline(e),
     };
-    match run(per_block, &launch) {
-        Err(e) => Outcome::Bug(format!("per-block run failed: {e}")),
+    match run(buffered, &launch) {
+        Err(e) => Outcome::Bug(format!("run after shared-to-buffer failed: {e}")),
         Ok(got) => {
             for (index, (g, e)) in got.iter().zip(&expected).enumerate() {
                 if g != e {
@@ -180,7 +194,7 @@ fn check_case(dir: &Path) -> Outcome {
 }
 
 #[test]
-fn warp_to_loop_agrees_with_the_per_thread_executor_on_conformance_cases() {
+fn cpu_passes_agree_with_the_per_thread_executor_on_conformance_cases() {
     let mut cases: Vec<PathBuf> = std::fs::read_dir(conformance_dir())
         .expect("testsuite/conformance exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -196,7 +210,7 @@ fn warp_to_loop_agrees_with_the_per_thread_executor_on_conformance_cases() {
             .unwrap_or_default();
         match check_case(dir) {
             Outcome::Agree => agree += 1,
-            Outcome::Rejected(why) => eprintln!("skipped {name}: rejected by the pass: {why}"),
+            Outcome::Rejected(why) => eprintln!("skipped {name}: rejected by warp-to-loop: {why}"),
             Outcome::Baseline(why) => eprintln!("skipped {name}: the per-thread run fails: {why}"),
             Outcome::Bug(why) => {
                 eprintln!("FAILED {name}: {why}");
@@ -205,7 +219,7 @@ fn warp_to_loop_agrees_with_the_per_thread_executor_on_conformance_cases() {
         }
     }
     eprintln!(
-        "warp-to-loop: {agree} of {} conformance cases agree byte for byte",
+        "warp-to-loop + shared-to-buffer: {agree} of {} conformance cases agree byte for byte",
         cases.len()
     );
     assert!(bugs.is_empty(), "{}", bugs.join("\n"));

@@ -1474,8 +1474,9 @@ impl Emitter<'_, '_> {
         Ok(())
     }
 
-    /// The math builtins WebAssembly computes natively; the others come from the device
-    /// library (linked before this backend runs).
+    /// The math builtins WebAssembly computes natively (the driver's
+    /// `devlib::is_always_native` list); the others come from the device library, linked
+    /// before this backend runs.
     fn math(&mut self, name: &str, args: &[Value]) -> Result<(), WasmError> {
         let arg = |i: usize| {
             args.get(i)

@@ -99,25 +99,6 @@ pub(crate) struct Imports {
 
 const IMPORTED_FUNCTIONS: u32 = 3;
 
-/// The math builtins this backend computes with WebAssembly instructions; the others must be
-/// linked from the device library (`stdlib/device`) before the backend runs.
-pub fn is_native_math(name: &str) -> bool {
-    matches!(
-        name,
-        "sqrtf"
-            | "sqrt"
-            | "__fsqrt_rn"
-            | "rsqrtf"
-            | "rsqrt"
-            | "__fdividef"
-            | "__frcp_rn"
-            | "__saturatef"
-            | "fmaf"
-            | "fdimf"
-            | "fdim"
-    )
-}
-
 /// The largest memory a module may grow to, in 64 KiB pages (4 GiB).
 pub const MAX_PAGES: u64 = 65536;
 
