@@ -376,7 +376,9 @@ pub fn launch_record(
     shared_bytes: u64,
     params: &[Vec<u8>],
 ) -> Vec<u8> {
-    let mut bytes = vec![0u8; kernel.launch_record_bytes as usize];
+    // A hand-made manifest may claim a record shorter than its fixed header.
+    let len = (kernel.launch_record_bytes as usize).max(record::PARAMS as usize);
+    let mut bytes = vec![0u8; len];
     for d in 0..3 {
         let g = (record::GRID as usize) + 4 * d;
         bytes[g..g + 4].copy_from_slice(&grid[d].to_le_bytes());
@@ -388,9 +390,68 @@ pub fn launch_record(
     for (param, value) in kernel.params.iter().zip(params) {
         let start = param.offset as usize;
         let len = value.len().min(param.size as usize);
-        if let Some(slot) = bytes.get_mut(start..start + len) {
-            slot.copy_from_slice(&value[..len]);
+        if let (Some(slot), Some(value)) = (
+            bytes.get_mut(start..start.saturating_add(len)),
+            value.get(..len),
+        ) {
+            slot.copy_from_slice(value);
         }
     }
     bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cwcc_wasm::manifest::{ParamKind, ParamManifest};
+
+    #[test]
+    fn launch_records_hold_the_header_and_parameters_even_for_odd_manifests() {
+        let mut kernel = KernelManifest {
+            name: "k".into(),
+            export: "kernel0".into(),
+            params: vec![ParamManifest {
+                name: "n".into(),
+                kind: ParamKind::Scalar,
+                ty: "i32".into(),
+                offset: 32,
+                size: 4,
+                align: 4,
+            }],
+            launch_record_bytes: 48,
+            static_shared_bytes: 0,
+            uses_dynamic_shared: false,
+            dynamic_shared_offset: 0,
+            stack_bytes: Some(0),
+            max_threads: None,
+        };
+        let record = launch_record(
+            &kernel,
+            [2, 1, 1],
+            [32, 1, 1],
+            8,
+            &[7i32.to_le_bytes().to_vec()],
+        );
+        assert_eq!(record.len(), 48);
+        assert_eq!(record[0..4], 2u32.to_le_bytes());
+        assert_eq!(record[12..16], 32u32.to_le_bytes());
+        assert_eq!(record[24..28], 8u32.to_le_bytes());
+        assert_eq!(record[32..36], 7i32.to_le_bytes());
+        // A record length below the header and a parameter outside the record: no panic.
+        kernel.launch_record_bytes = 4;
+        kernel.params[0].offset = 1000;
+        let record = launch_record(&kernel, [1, 1, 1], [1, 1, 1], 0, &[vec![1, 2, 3, 4]]);
+        assert_eq!(record.len(), 32);
+    }
+
+    #[test]
+    fn loading_rejects_modules_not_made_by_cwcc() {
+        let err = WasmDevice::load(b"\0asm\x01\0\0\0").err().unwrap();
+        assert!(err.to_string().contains("not built by cwcc"), "{err}");
+        let err = WasmDevice::load(b"garbage").err().unwrap();
+        assert!(
+            err.to_string().contains("not a valid WebAssembly module"),
+            "{err}"
+        );
+    }
 }
