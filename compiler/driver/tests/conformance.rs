@@ -177,26 +177,35 @@ fn known_failures(file: &str) -> BTreeMap<String, String> {
 
 #[test]
 fn conformance_cases_match_cuda_on_interp() {
-    run_suite("interp", "known_failures.txt");
+    run_suite("interp", "known_failures.txt", true);
 }
 
 #[test]
 fn conformance_cases_match_cuda_on_wasm() {
-    run_suite("wasm", "known_failures_wasm.txt");
+    run_suite("wasm", "known_failures_wasm.txt", true);
 }
 
 #[test]
 fn conformance_cases_match_cuda_on_vulkan() {
     // CI installs Mesa's lavapipe; elsewhere a machine may have no Vulkan at all.
-    if let Err(why) = cwcc_runtime::vulkan::VulkanDevice::new() {
-        eprintln!("skipped: no Vulkan device ({why})");
-        return;
-    }
-    run_suite("vulkan", "known_failures_vulkan.txt");
+    let device = match cwcc_runtime::vulkan::VulkanDevice::new() {
+        Ok(device) => device.name().to_string(),
+        Err(why) => {
+            eprintln!("skipped: no Vulkan device ({why})");
+            return;
+        }
+    };
+    // The list was made on Debian 12's lavapipe (llvmpipe, LLVM 15); some of its math cases
+    // depend on how the driver rounds, so on another device a listed case that passes is
+    // reported, not an error.
+    let list_device = device.contains("llvmpipe") && device.contains("LLVM 15");
+    eprintln!("vulkan device: {device}");
+    run_suite("vulkan", "known_failures_vulkan.txt", list_device);
 }
 
-/// Runs every case on `backend`; cases listed in `known_file` must fail, the others pass.
-fn run_suite(backend: &str, known_file: &str) {
+/// Runs every case on `backend`; cases listed in `known_file` must fail (when
+/// `listed_must_fail`), the others pass.
+fn run_suite(backend: &str, known_file: &str, listed_must_fail: bool) {
     let mut cases: Vec<PathBuf> = std::fs::read_dir(conformance_dir())
         .expect("testsuite/conformance exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -256,6 +265,10 @@ fn run_suite(backend: &str, known_file: &str) {
         "conformance cases failing on {backend}:\n{}",
         unexpected.join("\n")
     );
+    if !listed_must_fail && !fixed.is_empty() {
+        eprintln!("listed in {known_file} but passing on this device: {fixed:?}");
+        return;
+    }
     assert!(
         fixed.is_empty(),
         "these cases pass on {backend} now: remove them from {known_file}: {fixed:?}"
