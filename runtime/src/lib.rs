@@ -563,7 +563,7 @@ impl Runtime {
                 let bytes: Vec<Vec<u8>> = values.iter().map(arg_bytes).collect();
                 let record = wasm::launch_record(&info, grid, block, shared_bytes, &bytes);
                 let start = Instant::now();
-                let stdout = device.launch(&info, grid, shared_bytes, &record)?;
+                let stdout = device.launch(&info, grid, block, shared_bytes, &record)?;
                 Ok(LaunchStats {
                     elapsed: start.elapsed(),
                     stdout,

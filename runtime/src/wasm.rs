@@ -188,6 +188,7 @@ impl WasmDevice {
         &mut self,
         kernel: &KernelManifest,
         grid: [u32; 3],
+        block: [u32; 3],
         shared_bytes: u64,
         record: &[u8],
     ) -> Result<String, RuntimeError> {
@@ -199,6 +200,13 @@ impl WasmDevice {
         })?;
         if blocks == 0 {
             return Ok(String::new());
+        }
+        let threads = u64::from(block[0]) * u64::from(block[1]) * u64::from(block[2]);
+        if threads == 0 || threads > u64::from(kernel.max_block_threads) {
+            return Err(RuntimeError::Launch(format!(
+                "kernel `{}` runs blocks of 1 to {} threads, not {}x{}x{}",
+                kernel.name, kernel.max_block_threads, block[0], block[1], block[2]
+            )));
         }
         let shared = if kernel.uses_dynamic_shared {
             kernel.dynamic_shared_offset + shared_bytes
@@ -423,7 +431,7 @@ mod tests {
             uses_dynamic_shared: false,
             dynamic_shared_offset: 0,
             stack_bytes: Some(0),
-            max_threads: None,
+            max_block_threads: 1024,
         };
         let record = launch_record(
             &kernel,
@@ -442,6 +450,44 @@ mod tests {
         kernel.params[0].offset = 1000;
         let record = launch_record(&kernel, [1, 1, 1], [1, 1, 1], 0, &[vec![1, 2, 3, 4]]);
         assert_eq!(record.len(), 32);
+    }
+
+    #[test]
+    fn blocks_larger_than_the_per_thread_arrays_are_refused() {
+        let module = cwcc_simt::parse_module(
+            "module phase perblock
+fn fn0 \"k\"() {
+  return
+}
+kernel \"k\" = fn0() static_shared 0 launch_bounds 64
+",
+        )
+        .unwrap();
+        let bytes = cwcc_wasm::compile(&module).unwrap();
+        let mut device = WasmDevice::load(&bytes).unwrap();
+        let mut kernel = device.manifest().kernels[0].clone();
+        assert_eq!(kernel.max_block_threads, 64);
+        let record = launch_record(&kernel, [1, 1, 1], [128, 1, 1], 0, &[]);
+        let err = device
+            .launch(&kernel, [1, 1, 1], [128, 1, 1], 0, &record)
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("runs blocks of 1 to 64 threads"),
+            "{err}"
+        );
+        // A host that skips the check (a JavaScript host, say) gets a trap, not corruption.
+        kernel.max_block_threads = 4096;
+        let err = device
+            .launch(&kernel, [1, 1, 1], [128, 1, 1], 0, &record)
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("a block has more than 64 threads"),
+            "{err}"
+        );
+        let record = launch_record(&kernel, [2, 1, 1], [64, 1, 1], 0, &[]);
+        device
+            .launch(&kernel, [2, 1, 1], [64, 1, 1], 0, &record)
+            .unwrap();
     }
 
     #[test]

@@ -325,6 +325,91 @@ impl Inst {
         }
     }
 
+    /// Calls `f` on every value operand, mutably, in the order of [`Inst::for_each_operand`].
+    pub fn for_each_operand_mut(&mut self, mut f: impl FnMut(&mut Value)) {
+        match self {
+            Inst::Const { .. }
+            | Inst::GlobalAddr(_)
+            | Inst::LocalAddr(_)
+            | Inst::DynSharedAddr
+            | Inst::SharedBuffer
+            | Inst::ThreadId(_)
+            | Inst::BlockId(_)
+            | Inst::BlockDim(_)
+            | Inst::GridDim(_)
+            | Inst::LaneId
+            | Inst::WarpSize
+            | Inst::ActiveMask
+            | Inst::Fence(_)
+            | Inst::Trap { .. } => {}
+            Inst::Unary { arg, .. } | Inst::Convert { arg, .. } => f(arg),
+            Inst::Binary { lhs, rhs, .. } | Inst::Cmp { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            Inst::Select {
+                cond,
+                if_true,
+                if_false,
+            } => {
+                f(cond);
+                f(if_true);
+                f(if_false);
+            }
+            Inst::PtrAdd { ptr, offset } => {
+                f(ptr);
+                f(offset);
+            }
+            Inst::Load { ptr, .. } => f(ptr),
+            Inst::Store { ptr, value, .. } => {
+                f(ptr);
+                f(value);
+            }
+            Inst::Call { args, .. } | Inst::Math { args, .. } | Inst::Printf { args, .. } => {
+                args.iter_mut().for_each(f)
+            }
+            Inst::Barrier(kind) => match kind {
+                BarrierKind::Sync => {}
+                BarrierKind::Count(p) | BarrierKind::And(p) | BarrierKind::Or(p) => f(p),
+            },
+            Inst::SyncWarp { mask } => f(mask),
+            Inst::Shuffle {
+                mask,
+                value,
+                lane_or_delta,
+                width,
+                ..
+            } => {
+                f(mask);
+                f(value);
+                f(lane_or_delta);
+                f(width);
+            }
+            Inst::Vote { mask, pred, .. } => {
+                f(mask);
+                f(pred);
+            }
+            Inst::Match { mask, value, .. } | Inst::WarpReduce { mask, value, .. } => {
+                f(mask);
+                f(value);
+            }
+            Inst::AtomicRmw { ptr, value, .. } => {
+                f(ptr);
+                f(value);
+            }
+            Inst::AtomicCas {
+                ptr,
+                expected,
+                desired,
+                ..
+            } => {
+                f(ptr);
+                f(expected);
+                f(desired);
+            }
+        }
+    }
+
     /// The value operands in order.
     pub fn operands(&self) -> Vec<Value> {
         let mut out = Vec::new();

@@ -20,8 +20,7 @@
 
 use crate::SpirvError;
 use cwcc_simt::ir::{
-    AddrSpace, BarrierKind, FuncId, Function, Handle, Inst, LocalId, Module, Region, Stmt,
-    StmtKind, Type, Value,
+    AddrSpace, FuncId, Function, Handle, Inst, LocalId, Module, Region, Stmt, StmtKind, Type, Value,
 };
 use std::collections::HashMap;
 
@@ -350,93 +349,12 @@ impl Inliner<'_> {
 
 /// Renames the operands and locals of a copied instruction.
 fn remap_inst(inst: &mut Inst, v: &dyn Fn(Value) -> Value, remap: &Remap) {
-    match inst {
-        Inst::Const { .. }
-        | Inst::GlobalAddr(_)
-        | Inst::DynSharedAddr
-        | Inst::SharedBuffer
-        | Inst::ThreadId(_)
-        | Inst::BlockId(_)
-        | Inst::BlockDim(_)
-        | Inst::GridDim(_)
-        | Inst::LaneId
-        | Inst::WarpSize
-        | Inst::ActiveMask
-        | Inst::Fence(_)
-        | Inst::Trap { .. } => {}
-        Inst::LocalAddr(l) => {
-            if let Some(n) = remap.locals.get(l) {
-                *l = *n;
-            }
-        }
-        Inst::Unary { arg, .. } | Inst::Convert { arg, .. } => *arg = v(*arg),
-        Inst::Binary { lhs, rhs, .. } | Inst::Cmp { lhs, rhs, .. } => {
-            *lhs = v(*lhs);
-            *rhs = v(*rhs);
-        }
-        Inst::Select {
-            cond,
-            if_true,
-            if_false,
-        } => {
-            *cond = v(*cond);
-            *if_true = v(*if_true);
-            *if_false = v(*if_false);
-        }
-        Inst::PtrAdd { ptr, offset } => {
-            *ptr = v(*ptr);
-            *offset = v(*offset);
-        }
-        Inst::Load { ptr, .. } => *ptr = v(*ptr),
-        Inst::Store { ptr, value, .. } => {
-            *ptr = v(*ptr);
-            *value = v(*value);
-        }
-        Inst::Call { args, .. } | Inst::Math { args, .. } | Inst::Printf { args, .. } => {
-            for a in args.iter_mut() {
-                *a = v(*a);
-            }
-        }
-        Inst::Barrier(kind) => match kind {
-            BarrierKind::Sync => {}
-            BarrierKind::Count(p) | BarrierKind::And(p) | BarrierKind::Or(p) => *p = v(*p),
-        },
-        Inst::SyncWarp { mask } => *mask = v(*mask),
-        Inst::Shuffle {
-            mask,
-            value,
-            lane_or_delta,
-            width,
-            ..
-        } => {
-            *mask = v(*mask);
-            *value = v(*value);
-            *lane_or_delta = v(*lane_or_delta);
-            *width = v(*width);
-        }
-        Inst::Vote { mask, pred, .. } => {
-            *mask = v(*mask);
-            *pred = v(*pred);
-        }
-        Inst::Match { mask, value, .. } | Inst::WarpReduce { mask, value, .. } => {
-            *mask = v(*mask);
-            *value = v(*value);
-        }
-        Inst::AtomicRmw { ptr, value, .. } => {
-            *ptr = v(*ptr);
-            *value = v(*value);
-        }
-        Inst::AtomicCas {
-            ptr,
-            expected,
-            desired,
-            ..
-        } => {
-            *ptr = v(*ptr);
-            *expected = v(*expected);
-            *desired = v(*desired);
+    if let Inst::LocalAddr(l) = inst {
+        if let Some(n) = remap.locals.get(l) {
+            *l = *n;
         }
     }
+    inst.for_each_operand_mut(|a| *a = v(*a));
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ pub mod layout;
 pub mod manifest;
 
 use cwcc_simt::ir::*;
+use cwcc_simt::passes::warp_to_loop::max_block_threads;
 use func::{emit_function, repr_of, ModuleContext};
 use layout::{align_up, param_layout, StaticData, STATIC_BASE};
 use manifest::{record, ABI_VERSION, SECTION_NAME};
@@ -248,7 +249,7 @@ pub fn compile(module: &Module) -> Result<Vec<u8>, WasmError> {
             uses_dynamic_shared: kernel.uses_dynamic_shared,
             dynamic_shared_offset,
             stack_bytes: stack_bound(module, kernel.function, &frame_sizes),
-            max_threads: kernel.launch_bounds.map(|b| b.max_threads),
+            max_block_threads: max_block_threads(kernel) as u32,
         });
     }
 
@@ -449,6 +450,28 @@ fn kernel_entry(
     );
     let address = data.string(&message);
     f.instruction(&I::I32Const(address as i32))
+        .instruction(&I::I32Const(message.len() as i32))
+        .instruction(&I::Call(imports.trap))
+        .instruction(&I::Unreachable)
+        .instruction(&I::End);
+    // A block larger than the per-thread arrays would overwrite the stack: refuse it.
+    let message = format!(
+        "kernel `{}`: a block has more than {} threads",
+        kernel.name,
+        max_block_threads(kernel)
+    );
+    let address = data.string(&message);
+    for d in 0..3u32 {
+        f.instruction(&I::LocalGet(LAUNCH))
+            .instruction(&I::I64Load32U(m(record::BLOCK + 4 * d, 2)));
+        if d > 0 {
+            f.instruction(&I::I64Mul);
+        }
+    }
+    f.instruction(&I::I64Const(max_block_threads(kernel) as i64))
+        .instruction(&I::I64GtU)
+        .instruction(&I::If(BlockType::Empty))
+        .instruction(&I::I32Const(address as i32))
         .instruction(&I::I32Const(message.len() as i32))
         .instruction(&I::Call(imports.trap))
         .instruction(&I::Unreachable)

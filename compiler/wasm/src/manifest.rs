@@ -57,8 +57,9 @@ pub struct KernelManifest {
     /// The most stack (per-thread copies of locals, call frames) one block needs, or `None`
     /// when it cannot be bounded (recursion).
     pub stack_bytes: Option<u64>,
-    /// `__launch_bounds__` maximum threads per block, if given.
-    pub max_threads: Option<u32>,
+    /// The most threads a block may have (the `__launch_bounds__` maximum, else 1024): the
+    /// per-thread copies of locals have this many slots, and the kernel traps on larger blocks.
+    pub max_block_threads: u32,
 }
 
 /// How a parameter is passed.
@@ -164,7 +165,7 @@ mod tests {
                 uses_dynamic_shared: false,
                 dynamic_shared_offset: 0,
                 stack_bytes: Some(0),
-                max_threads: None,
+                max_block_threads: 1024,
             }],
         };
         let json = manifest.to_json();

@@ -278,91 +278,6 @@ fn stub_out(func: &mut Function) {
     }
 }
 
-/// Calls `f` on every value operand of `inst`, mutably.
-pub(crate) fn map_operands(inst: &mut Inst, mut f: impl FnMut(&mut Value)) {
-    match inst {
-        Inst::Const { .. }
-        | Inst::GlobalAddr(_)
-        | Inst::LocalAddr(_)
-        | Inst::DynSharedAddr
-        | Inst::SharedBuffer
-        | Inst::ThreadId(_)
-        | Inst::BlockId(_)
-        | Inst::BlockDim(_)
-        | Inst::GridDim(_)
-        | Inst::LaneId
-        | Inst::WarpSize
-        | Inst::ActiveMask
-        | Inst::Fence(_)
-        | Inst::Trap { .. } => {}
-        Inst::Unary { arg, .. } | Inst::Convert { arg, .. } => f(arg),
-        Inst::Binary { lhs, rhs, .. } | Inst::Cmp { lhs, rhs, .. } => {
-            f(lhs);
-            f(rhs);
-        }
-        Inst::Select {
-            cond,
-            if_true,
-            if_false,
-        } => {
-            f(cond);
-            f(if_true);
-            f(if_false);
-        }
-        Inst::PtrAdd { ptr, offset } => {
-            f(ptr);
-            f(offset);
-        }
-        Inst::Load { ptr, .. } => f(ptr),
-        Inst::Store { ptr, value, .. } => {
-            f(ptr);
-            f(value);
-        }
-        Inst::Call { args, .. } | Inst::Math { args, .. } | Inst::Printf { args, .. } => {
-            args.iter_mut().for_each(f)
-        }
-        Inst::Barrier(kind) => match kind {
-            BarrierKind::Sync => {}
-            BarrierKind::Count(p) | BarrierKind::And(p) | BarrierKind::Or(p) => f(p),
-        },
-        Inst::SyncWarp { mask } => f(mask),
-        Inst::Shuffle {
-            mask,
-            value,
-            lane_or_delta,
-            width,
-            ..
-        } => {
-            f(mask);
-            f(value);
-            f(lane_or_delta);
-            f(width);
-        }
-        Inst::Vote { mask, pred, .. } => {
-            f(mask);
-            f(pred);
-        }
-        Inst::Match { mask, value, .. } | Inst::WarpReduce { mask, value, .. } => {
-            f(mask);
-            f(value);
-        }
-        Inst::AtomicRmw { ptr, value, .. } => {
-            f(ptr);
-            f(value);
-        }
-        Inst::AtomicCas {
-            ptr,
-            expected,
-            desired,
-            ..
-        } => {
-            f(ptr);
-            f(expected);
-            f(desired);
-        }
-    }
-}
-
 /// Follows rename chains (`a -> b`, `b -> c` gives `a -> c`).
 fn resolve_renames(renames: HashMap<Value, Value>) -> HashMap<Value, Value> {
     let mut out = HashMap::new();
@@ -390,7 +305,7 @@ fn rename_region(region: &mut Region, renames: &HashMap<Value, Value>) {
     };
     for stmt in &mut region.stmts {
         match &mut stmt.kind {
-            StmtKind::Inst { inst, .. } => map_operands(inst, get),
+            StmtKind::Inst { inst, .. } => inst.for_each_operand_mut(get),
             StmtKind::If {
                 cond,
                 then_region,
@@ -779,7 +694,7 @@ fn remap_region(
                         *l = *new;
                     }
                 }
-                map_operands(inst, get);
+                inst.for_each_operand_mut(get);
             }
             StmtKind::If {
                 cond,

@@ -66,7 +66,7 @@
 
 use crate::ir::*;
 use crate::pass::{Pass, PassError};
-use crate::passes::inline::{is_synchronizing, map_operands, Inline};
+use crate::passes::inline::{is_synchronizing, Inline};
 use collective::{Collective, CollectiveKind, Exchange, Guard, Scratch};
 use std::collections::{HashMap, HashSet};
 
@@ -82,6 +82,17 @@ const PASS: &str = "warp-to-loop";
 /// maximum block size).
 const DEFAULT_MAX_THREADS: u64 = 1024;
 
+/// The most threads a block of `kernel` may have after this pass: per-thread arrays have
+/// this many slots (the `__launch_bounds__` maximum, else CUDA's 1024). Backends must refuse
+/// larger blocks.
+pub fn max_block_threads(kernel: &KernelInfo) -> u64 {
+    kernel
+        .launch_bounds
+        .map(|b| u64::from(b.max_threads))
+        .filter(|&m| m > 0 && m <= DEFAULT_MAX_THREADS)
+        .unwrap_or(DEFAULT_MAX_THREADS)
+}
+
 impl Pass for WarpToLoop {
     fn name(&self) -> &'static str {
         PASS
@@ -96,14 +107,7 @@ impl Pass for WarpToLoop {
         let kernels: HashMap<FuncId, u64> = module
             .kernels
             .iter()
-            .map(|k| {
-                let max = k
-                    .launch_bounds
-                    .map(|b| u64::from(b.max_threads))
-                    .filter(|&m| m > 0 && m <= DEFAULT_MAX_THREADS)
-                    .unwrap_or(DEFAULT_MAX_THREADS);
-                (k.function, max)
-            })
+            .map(|k| (k.function, max_block_threads(k)))
             .collect();
         let needs_tid = functions_needing_thread_index(module, &kernels);
         let types = Types::new(module);
@@ -380,7 +384,7 @@ fn rewrite_inst(
     mut inst: Inst,
     loc: Option<Loc>,
 ) {
-    map_operands(&mut inst, |v| {
+    inst.for_each_operand_mut(|v| {
         if let Some(new) = cx.renames.get(v) {
             *v = *new;
         }
