@@ -25,6 +25,8 @@ pub struct WasmDevice {
     /// The next free byte of device memory (a bump allocator).
     heap_top: u64,
     workers: usize,
+    /// Time zero of the kernels' `clock()` (the `cwcc.clock` import).
+    epoch: std::time::Instant,
 }
 
 /// An error raised by the `cwcc.trap` import: the kernel's own message.
@@ -66,6 +68,7 @@ impl WasmDevice {
             manifest,
             memory,
             workers,
+            epoch: std::time::Instant::now(),
         };
         // Write the static data once.
         let stdout = Arc::new(Mutex::new(String::new()));
@@ -112,6 +115,12 @@ impl WasmDevice {
             .map_err(link)?;
         linker
             .func_wrap("cwcc", "fmod", |a: f64, b: f64| -> f64 { a % b })
+            .map_err(link)?;
+        let epoch = self.epoch;
+        linker
+            .func_wrap("cwcc", "clock", move || -> i64 {
+                i64::try_from(epoch.elapsed().as_nanos()).unwrap_or(i64::MAX)
+            })
             .map_err(link)?;
         let memory = self.memory.clone();
         let out = stdout.clone();

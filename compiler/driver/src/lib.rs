@@ -142,8 +142,28 @@ pub fn to_wasm(
     print_after: &[String],
     time_passes: bool,
 ) -> Result<(Vec<u8>, PassReport), String> {
-    let (mut module, mut report) = to_simt(out, print_after, time_passes)?;
-    to_per_block(&mut module, print_after, time_passes, &mut report)?;
+    let mut pipeline: Vec<&str> = Vec::new();
+    for name in STANDARD_PASSES.iter().chain(CPU_PASSES) {
+        if !pipeline.contains(name) {
+            pipeline.push(name);
+        }
+    }
+    if let Some(unknown) = print_after.iter().find(|n| !pipeline.contains(&n.as_str())) {
+        return Err(cwcc_simt::PassError::UnknownPass {
+            name: unknown.clone(),
+            valid: pipeline.iter().map(|s| s.to_string()).collect(),
+        }
+        .to_string());
+    }
+    let only = |passes: &[&str]| -> Vec<String> {
+        print_after
+            .iter()
+            .filter(|n| passes.contains(&n.as_str()))
+            .cloned()
+            .collect()
+    };
+    let (mut module, mut report) = to_simt(out, &only(STANDARD_PASSES), time_passes)?;
+    to_per_block(&mut module, &only(CPU_PASSES), time_passes, &mut report)?;
     let bytes = cwcc_wasm::compile(&module).map_err(|e| e.to_string())?;
     Ok((bytes, report))
 }

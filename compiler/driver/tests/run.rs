@@ -316,3 +316,58 @@ fn emit_simt_and_pass_flags() {
     let o = cwcc(&[&cu, "--emit=simt", "--print-after=nope"]);
     assert!(stderr(&o).contains("unknown pass `nope`"), "{}", stderr(&o));
 }
+
+/// `clock()` and `clock64()` never go backwards within a thread, on every CPU backend (the
+/// executor counts instructions, wasm reads the host's monotonic clock in nanoseconds).
+#[test]
+fn clock_never_goes_backwards() {
+    let dir = tmp("clock");
+    let cu = dir.join("clock.cu");
+    std::fs::write(
+        &cu,
+        "#include <ctime>
+__global__ void timed(long long *out, float *x) {
+    long long t0 = clock64();
+    clock_t c0 = clock();
+    float v = x[threadIdx.x];
+    for (int k = 0; k < 100; k++) v = v * 1.0001f + 0.5f;
+    x[threadIdx.x] = v;
+    clock_t c1 = clock();
+    long long t1 = clock64();
+    out[2 * threadIdx.x] = t1 - t0;
+    out[2 * threadIdx.x + 1] = (long long)(c1 - c0);
+}
+",
+    )
+    .unwrap();
+    for backend in ["interp", "wasm"] {
+        let out = dir.join(format!("out-{backend}"));
+        let o = cwcc(&[
+            "run",
+            cu.to_str().unwrap(),
+            "--backend",
+            backend,
+            "--kernel",
+            "timed",
+            "--grid",
+            "1",
+            "--block",
+            "8",
+            "--arg",
+            "zeros:i64:16",
+            "--arg",
+            "zeros:f32:8",
+            "--out-dir",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{backend}: {}", stderr(&o));
+        let array = read_npy(&std::fs::read(out.join("arg0.npy")).unwrap()).unwrap();
+        let deltas: Vec<i64> = array
+            .data
+            .chunks_exact(8)
+            .map(|c| i64::from_le_bytes(c.try_into().unwrap()))
+            .collect();
+        assert!(deltas.iter().all(|&d| d >= 0), "{backend}: {deltas:?}");
+        assert!(deltas.iter().any(|&d| d > 0), "{backend}: {deltas:?}");
+    }
+}

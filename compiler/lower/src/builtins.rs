@@ -101,6 +101,11 @@ pub(crate) fn call_builtin(
             return Ok(None);
         }
         "__activemask" => return Ok(Some(fl.inst(i32t, s::Inst::ActiveMask))),
+        "clock" | "clock64" => {
+            let i64t = fl.ty(s::Type::Int(s::IntWidth::W64));
+            let v = fl.inst(i64t, s::Inst::Clock);
+            return Ok(Some(to_ret(fl, v, Scalar::Int(s::IntWidth::W64, true))));
+        }
         "__trap" | "__brkpt" => {
             fl.effect_inst(s::Inst::Trap {
                 message: format!("{name}() called"),

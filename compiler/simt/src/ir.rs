@@ -123,6 +123,14 @@ pub enum Phase {
     PerBlock,
 }
 
+/// The name of the `i32` local that counts the threads of a thread loop made by warp-to-loop
+/// (a linear thread index). A `loop` whose body starts with `%t = load` of this local,
+/// `%c = cmp.sge %t, %n` and `if %c { break }` is a *thread loop*: its iterations are
+/// distinct CUDA threads between two barriers, so they are independent and may run in any
+/// order or several at once (the WASM backend runs them four at a time with SIMD128). Its
+/// `continuing` region only steps the thread counters.
+pub const THREAD_INDEX_LOCAL: &str = "thread.index";
+
 /// A memory address space. Pointers are 64-bit in every space.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AddrSpace {
@@ -757,6 +765,10 @@ pub enum Inst {
     },
     /// `__activemask()`: the lanes executing this instruction together (`i32`).
     ActiveMask,
+    /// `clock()` / `clock64()`: a per-thread counter (`i64`) that never decreases between two
+    /// reads by the same thread. Backends give it their best clock (cycles on a GPU, a
+    /// monotonic time in nanoseconds on a CPU); only differences are meaningful.
+    Clock,
     /// `__reduce_*_sync(mask, value)` on `i32`; result `i32`.
     WarpReduce {
         /// The reduction.

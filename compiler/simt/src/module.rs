@@ -255,6 +255,7 @@ impl Inst {
             | Inst::LaneId
             | Inst::WarpSize
             | Inst::ActiveMask
+            | Inst::Clock
             | Inst::Fence(_)
             | Inst::Trap { .. } => {}
             Inst::Unary { arg, .. } | Inst::Convert { arg, .. } => f(*arg),
@@ -340,6 +341,7 @@ impl Inst {
             | Inst::LaneId
             | Inst::WarpSize
             | Inst::ActiveMask
+            | Inst::Clock
             | Inst::Fence(_)
             | Inst::Trap { .. } => {}
             Inst::Unary { arg, .. } | Inst::Convert { arg, .. } => f(arg),

@@ -903,6 +903,7 @@ impl Parser {
                 Inst::Match { kind, mask, value }
             }
             ("active_mask", 1) => Inst::ActiveMask,
+            ("clock", 1) => Inst::Clock,
             ("reduce", 2) => {
                 let op = self.named::<ReduceOp>(arg(1), "reduction")?;
                 let [mask, value] = self.operands()?;

@@ -333,6 +333,7 @@ pub fn inst_text(module: &Module, func: &Function, result: Option<Value>, inst: 
         Inst::Vote { kind, mask, pred } => format!("vote.{} {mask}, {pred}", kind.name()),
         Inst::Match { kind, mask, value } => format!("match.{} {mask}, {value}", kind.name()),
         Inst::ActiveMask => "active_mask".to_string(),
+        Inst::Clock => "clock".to_string(),
         Inst::WarpReduce { op, mask, value } => format!("reduce.{} {mask}, {value}", op.name()),
         Inst::AtomicRmw {
             op,

@@ -862,6 +862,9 @@ impl<'v, 'a> FunctionVerifier<'v, 'a> {
             | Inst::ActiveMask => {
                 expected_result = Some(i32_ty.clone());
             }
+            Inst::Clock => {
+                expected_result = Some(Type::Int(IntWidth::W64));
+            }
             Inst::Barrier(kind) => match kind {
                 BarrierKind::Sync => {}
                 BarrierKind::Count(p) | BarrierKind::And(p) | BarrierKind::Or(p) => {

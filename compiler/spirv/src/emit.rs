@@ -1228,6 +1228,7 @@ impl<'m> Emitter<'m> {
                     self.opts.subgroup_size
                 ))
             }
+            Inst::Clock => return self.unsupported("`clock()` / `clock64()` on SPIR-V"),
             Inst::Trap { .. } => {
                 return self.unsupported("`__trap()` / `assert` in device code (Vulkan cannot abort a dispatch)")
             }

@@ -12,6 +12,8 @@ use cwcc_simt::ir::*;
 use std::collections::HashMap;
 use wasm_encoder::{BlockType, Function as WasmFunction, Instruction as I, MemArg, ValType};
 
+mod simd;
+
 /// The WebAssembly representation of a scalar type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Repr {
@@ -99,6 +101,8 @@ struct Emitter<'a, 'c> {
     depth: u32,
     loops: Vec<LoopLabels>,
     loc: Option<Loc>,
+    /// Set while the body of a SIMD128 thread loop is emitted.
+    simd: Option<simd::VectorState>,
 }
 
 /// Emits `func`.
@@ -128,6 +132,7 @@ pub(crate) fn emit_function<'a>(
         depth: 0,
         loops: Vec::new(),
         loc: None,
+        simd: None,
     };
     for (index, &param) in func.params.iter().enumerate() {
         emitter.value_local.insert(param, index as u32);
@@ -414,6 +419,11 @@ impl Emitter<'_, '_> {
                 Ok(())
             }
             StmtKind::Loop { body, continuing } => {
+                if self.simd.is_none() {
+                    if let Some(plan) = self.plan_thread_loop(body, continuing) {
+                        self.vector_thread_loop(plan)?;
+                    }
+                }
                 self.code.push(I::Block(BlockType::Empty));
                 self.code.push(I::Loop(BlockType::Empty));
                 self.code.push(I::Block(BlockType::Empty));
@@ -684,6 +694,10 @@ impl Emitter<'_, '_> {
                 self.define(result, repr);
             }
             Inst::Fence(_) => self.code.push(I::AtomicFence),
+            Inst::Clock => {
+                self.code.push(I::Call(self.cx.imports.clock));
+                self.define(result, Repr::I64);
+            }
             Inst::Trap { message } => {
                 let message = match self.at() {
                     Some(loc) => format!("{message} at {loc}"),

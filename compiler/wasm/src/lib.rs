@@ -5,7 +5,7 @@
 //! several threads — is specified in `docs/wasm-abi.md`; [`manifest`] is its machine-readable
 //! part, stored in the `cwcc.manifest` custom section. In short:
 //! - the module imports a shared linear memory `env.memory` and three host functions
-//!   (`cwcc.trap`, `cwcc.fmod`, `cwcc.printf`);
+//!   (`cwcc.trap`, `cwcc.fmod`, `cwcc.printf`, `cwcc.clock`);
 //! - `cwcc_init()` writes the static data (device and constant variables) once;
 //! - each kernel is an export `(launch, first_block, end_block, scratch, scratch_size)` that
 //!   runs blocks `first_block..end_block` using the per-thread scratch area for the block's
@@ -96,9 +96,10 @@ pub(crate) struct Imports {
     pub trap: u32,
     pub fmod: u32,
     pub printf: u32,
+    pub clock: u32,
 }
 
-const IMPORTED_FUNCTIONS: u32 = 3;
+const IMPORTED_FUNCTIONS: u32 = 4;
 
 /// The largest memory a module may grow to, in 64 KiB pages (4 GiB).
 pub const MAX_PAGES: u64 = 65536;
@@ -145,13 +146,16 @@ pub fn compile(module: &Module) -> Result<Vec<u8>, WasmError> {
     let trap_ty = types.get(vec![ValType::I32, ValType::I32], vec![]);
     let fmod_ty = types.get(vec![ValType::F64, ValType::F64], vec![ValType::F64]);
     let printf_ty = types.get(vec![ValType::I32; 5], vec![ValType::I32]);
+    let clock_ty = types.get(vec![], vec![ValType::I64]);
     imports.import("cwcc", "trap", EntityType::Function(trap_ty));
     imports.import("cwcc", "fmod", EntityType::Function(fmod_ty));
     imports.import("cwcc", "printf", EntityType::Function(printf_ty));
+    imports.import("cwcc", "clock", EntityType::Function(clock_ty));
     let import_indices = Imports {
         trap: 0,
         fmod: 1,
         printf: 2,
+        clock: 3,
     };
 
     // Globals: stack pointer and limit, shared base, block id, block and grid dims.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 pub const SECTION_NAME: &str = "cwcc.manifest";
 
 /// The ABI version this backend writes; hosts refuse other versions.
-pub const ABI_VERSION: &str = "cwcc-wasm/1";
+pub const ABI_VERSION: &str = "cwcc-wasm/2";
 
 /// Byte offsets of the launch record's fixed header (docs/wasm-abi.md).
 pub mod record {

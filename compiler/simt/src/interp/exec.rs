@@ -1170,6 +1170,8 @@ fn exec_inst<'m>(
             }
             old
         }
+        // The executor's clock counts the instructions this thread has executed.
+        Inst::Clock => thread.steps,
         Inst::Fence(_) => return Ok(()),
         Inst::Trap { message } => return Err(format!("kernel trapped: {message}")),
         Inst::Printf { format, args } => {

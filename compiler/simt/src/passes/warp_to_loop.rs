@@ -2278,7 +2278,7 @@ fn transform_kernel(
     let nthreads = emit(f, &mut prelude_stmts, types.i32_, mul(bdxy, bdz));
     let zero = emit_const(f, &mut prelude_stmts, types.i32_, 0);
     let one = emit_const(f, &mut prelude_stmts, types.i32_, 1);
-    let tid_local = f.add_local("thread.index", types.i32_, 4);
+    let tid_local = f.add_local(THREAD_INDEX_LOCAL, types.i32_, 4);
     let tid_addr = emit(
         f,
         &mut prelude_stmts,
