@@ -10,12 +10,13 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
-# GPU-backend tests run on Mesa's lavapipe (a CPU Vulkan driver) and check modules with
-# spirv-val; gcc builds the C baseline of the benchmarks. Install them when missing.
+# GPU-backend tests run on Mesa's lavapipe (a CPU Vulkan driver) with the Khronos validation
+# layer and check modules with spirv-val; gcc builds the C baseline of the benchmarks. Install them when missing.
 need=()
 [ -e /usr/share/vulkan/icd.d/lvp_icd.x86_64.json ] || need+=(mesa-vulkan-drivers)
 command -v spirv-val >/dev/null 2>&1 || need+=(spirv-tools)
 ldconfig -p 2>/dev/null | grep -q libvulkan.so.1 || need+=(libvulkan1)
+[ -e /usr/share/vulkan/explicit_layer.d/VkLayer_khronos_validation.json ] || need+=(vulkan-validationlayers)
 if [ ${#need[@]} -gt 0 ]; then
     echo "== installing ${need[*]}"
     SUDO=""

@@ -13,6 +13,11 @@
 //! (module, block size, dynamic shared words), splits the grid into dispatches no larger
 //! than `maxComputeWorkGroupCount`, waits, and reports the GPU time from timestamp queries
 //! when the queue supports them (else the wall time).
+//!
+//! With `CWCC_VULKAN_VALIDATION=1` (or [`VulkanDevice::with_validation`]) and
+//! `VK_LAYER_KHRONOS_validation` installed, the layer checks every call; its error messages
+//! are collected through a `VK_EXT_debug_utils` messenger and a launch that caused any fails
+//! with them.
 
 use ash::vk;
 use cwcc_spirv::{SpirvKernel, PUSH_CONSTANT_BYTES, SPEC_BLOCK_SIZE, SPEC_DYNAMIC_SHARED_WORDS};
@@ -38,8 +43,49 @@ struct PipelineEntry {
     pipeline: vk::Pipeline,
 }
 
+/// The messages the validation layer reported (errors only), filled by [`debug_callback`].
+type MessageLog = std::sync::Mutex<Vec<String>>;
+
+/// The Khronos validation layer's messenger and where it writes.
+struct Validation {
+    loader: ash::ext::debug_utils::Instance,
+    messenger: vk::DebugUtilsMessengerEXT,
+    /// Boxed so the address handed to the layer stays fixed.
+    log: Box<MessageLog>,
+}
+
+/// Collects validation errors into the [`MessageLog`] that `user_data` points to.
+unsafe extern "system" fn debug_callback(
+    severity: vk::DebugUtilsMessageSeverityFlagsEXT,
+    _types: vk::DebugUtilsMessageTypeFlagsEXT,
+    data: *const vk::DebugUtilsMessengerCallbackDataEXT<'_>,
+    user_data: *mut std::ffi::c_void,
+) -> vk::Bool32 {
+    if severity.contains(vk::DebugUtilsMessageSeverityFlagsEXT::ERROR)
+        && !data.is_null()
+        && !user_data.is_null()
+    {
+        // SAFETY: the layer passes valid callback data for the duration of the call, and
+        // `user_data` is the `MessageLog` that outlives the messenger.
+        let (message, log) = unsafe {
+            (
+                (*data)
+                    .message_as_c_str()
+                    .map(|m| m.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "(no message)".to_string()),
+                &*(user_data as *const MessageLog),
+            )
+        };
+        if let Ok(mut log) = log.lock() {
+            log.push(message);
+        }
+    }
+    vk::FALSE
+}
+
 /// One Vulkan device with its queue, buffers and pipeline cache.
 pub struct VulkanDevice {
+    validation: Option<Validation>,
     _entry: ash::Entry,
     instance: ash::Instance,
     device: ash::Device,
@@ -48,6 +94,14 @@ pub struct VulkanDevice {
     memory_type: u32,
     name: String,
     subgroup_size: u32,
+    /// Pipelines can require subgroups of 32 (`VK_EXT_subgroup_size_control` / Vulkan 1.3).
+    subgroup_32: bool,
+    /// Pipelines can require full subgroups (`computeFullSubgroups`).
+    full_subgroups: bool,
+    /// `VK_KHR_shader_clock` with `shaderSubgroupClock` is enabled.
+    shader_clock: bool,
+    /// How to compile kernels for this device.
+    spirv_options: cwcc_spirv::SpirvOptions,
     limits: vk::PhysicalDeviceLimits,
     timestamps: bool,
     buffers: Vec<Option<Allocation>>,
@@ -93,25 +147,98 @@ impl VulkanDevice {
                 .map(|n| n == layer_name)
                 .unwrap_or(false)
         });
-        let enabled_layers: Vec<*const std::ffi::c_char> = if validation && have_validation {
-            vec![layer_name.as_ptr()]
+        let validate = validation && have_validation;
+        let (enabled_layers, enabled_exts): (Vec<*const std::ffi::c_char>, Vec<_>) = if validate {
+            (
+                vec![layer_name.as_ptr()],
+                vec![vk::EXT_DEBUG_UTILS_NAME.as_ptr()],
+            )
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         let create = vk::InstanceCreateInfo::default()
             .application_info(&app)
-            .enabled_layer_names(&enabled_layers);
+            .enabled_layer_names(&enabled_layers)
+            .enabled_extension_names(&enabled_exts);
         // SAFETY: the create info points to live data for the duration of the call.
         let instance = unsafe { entry.create_instance(&create, None) }.map_err(vk_err(
             "vkCreateInstance (is a Vulkan 1.2 driver installed?)",
         ))?;
+        let validation = if validate {
+            let loader = ash::ext::debug_utils::Instance::new(&entry, &instance);
+            let log: Box<MessageLog> = Box::default();
+            let info = vk::DebugUtilsMessengerCreateInfoEXT::default()
+                .message_severity(vk::DebugUtilsMessageSeverityFlagsEXT::ERROR)
+                .message_type(
+                    vk::DebugUtilsMessageTypeFlagsEXT::GENERAL
+                        | vk::DebugUtilsMessageTypeFlagsEXT::VALIDATION
+                        | vk::DebugUtilsMessageTypeFlagsEXT::PERFORMANCE,
+                )
+                .pfn_user_callback(Some(debug_callback))
+                .user_data(&*log as *const MessageLog as *mut std::ffi::c_void);
+            // SAFETY: valid instance with VK_EXT_debug_utils enabled; `log` outlives the
+            // messenger (both live in the device, destroyed messenger first).
+            match unsafe { loader.create_debug_utils_messenger(&info, None) } {
+                Ok(messenger) => Some(Validation {
+                    loader,
+                    messenger,
+                    log,
+                }),
+                Err(e) => {
+                    // SAFETY: nothing created from the instance is alive.
+                    unsafe { instance.destroy_instance(None) };
+                    return Err(vk_err("vkCreateDebugUtilsMessengerEXT")(e));
+                }
+            }
+        } else {
+            None
+        };
         match Self::open(entry, instance.clone()) {
-            Ok(d) => Ok(d),
+            Ok(mut d) => {
+                d.validation = validation;
+                Ok(d)
+            }
             Err(e) => {
-                // SAFETY: nothing created from the instance is alive.
-                unsafe { instance.destroy_instance(None) };
+                // SAFETY: nothing created from the instance is alive but the messenger.
+                unsafe {
+                    if let Some(v) = &validation {
+                        v.loader.destroy_debug_utils_messenger(v.messenger, None);
+                    }
+                    instance.destroy_instance(None)
+                };
                 Err(e)
             }
+        }
+    }
+
+    /// Whether the Khronos validation layer is on for this device.
+    pub fn validation_enabled(&self) -> bool {
+        self.validation.is_some()
+    }
+
+    /// Takes the validation errors reported since the last call (empty without validation).
+    pub fn take_validation_errors(&mut self) -> Vec<String> {
+        match &self.validation {
+            Some(v) => v
+                .log
+                .lock()
+                .map(|mut l| std::mem::take(&mut *l))
+                .unwrap_or_default(),
+            None => Vec::new(),
+        }
+    }
+
+    /// An error listing the validation errors reported since the last check, if any.
+    fn check_validation(&mut self, what: &str) -> Result<(), String> {
+        let errors = self.take_validation_errors();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "Vulkan validation layer reported {} error(s) during {what}:\n{}",
+                errors.len(),
+                errors.join("\n")
+            ))
         }
     }
 
@@ -198,19 +325,93 @@ impl VulkanDevice {
             .shader_int8(have12.shader_int8 != 0)
             .storage_buffer8_bit_access(have12.storage_buffer8_bit_access != 0)
             .shader_buffer_int64_atomics(have12.shader_buffer_int64_atomics != 0)
-            .shader_shared_int64_atomics(have12.shader_shared_int64_atomics != 0)
-            .vulkan_memory_model(have12.vulkan_memory_model != 0);
+            .shader_shared_int64_atomics(have12.shader_shared_int64_atomics != 0);
+        // `vulkanMemoryModel` stays off: modules use the GLSL450 memory model, and with it on
+        // but `vulkanMemoryModelDeviceScope` off, Device-scope atomics are invalid.
         let mut want11 = vk::PhysicalDeviceVulkan11Features::default()
             .storage_buffer16_bit_access(have11.storage_buffer16_bit_access != 0);
+
+        // Subgroup size control (ask for 32-wide subgroups where the device can) and the
+        // shader clock, when the device has the extensions.
+        // SAFETY: query on a valid physical device.
+        let extensions =
+            unsafe { instance.enumerate_device_extension_properties(pd) }.unwrap_or_default();
+        let has_ext = |name: &std::ffi::CStr| {
+            extensions
+                .iter()
+                .any(|e| e.extension_name_as_c_str().is_ok_and(|n| n == name))
+        };
+        let size_control_ext = vk::EXT_SUBGROUP_SIZE_CONTROL_NAME;
+        let clock_ext = vk::KHR_SHADER_CLOCK_NAME;
+        let mut size_props = vk::PhysicalDeviceSubgroupSizeControlProperties::default();
+        let mut subgroup = vk::PhysicalDeviceSubgroupProperties::default();
+        let mut float_controls = vk::PhysicalDeviceFloatControlsProperties::default();
+        let mut props2 = vk::PhysicalDeviceProperties2::default()
+            .push_next(&mut subgroup)
+            .push_next(&mut size_props)
+            .push_next(&mut float_controls);
+        // SAFETY: query; the extension struct is ignored by drivers that lack it.
+        unsafe { instance.get_physical_device_properties2(pd, &mut props2) };
+        let subgroup_size = subgroup.subgroup_size;
+        let mut have_size = vk::PhysicalDeviceSubgroupSizeControlFeatures::default();
+        let mut have_clock = vk::PhysicalDeviceShaderClockFeaturesKHR::default();
+        let has_size_ext = has_ext(size_control_ext);
+        let has_clock_ext = has_ext(clock_ext);
+        {
+            let mut f2 = vk::PhysicalDeviceFeatures2::default();
+            if has_size_ext {
+                f2 = f2.push_next(&mut have_size);
+            }
+            if has_clock_ext {
+                f2 = f2.push_next(&mut have_clock);
+            }
+            // SAFETY: as above.
+            unsafe { instance.get_physical_device_features2(pd, &mut f2) };
+        }
+        let subgroup_32 = has_size_ext
+            && have_size.subgroup_size_control != 0
+            && (size_props.min_subgroup_size..=size_props.max_subgroup_size).contains(&32)
+            && size_props
+                .required_subgroup_size_stages
+                .contains(vk::ShaderStageFlags::COMPUTE);
+        let full_subgroups = subgroup_32 && have_size.compute_full_subgroups != 0;
+        let shader_clock = has_clock_ext && have_clock.shader_subgroup_clock != 0;
+        let spirv_options = cwcc_spirv::SpirvOptions {
+            subgroup_size: if subgroup_32 { 32 } else { subgroup_size },
+            float64: core.shader_float64 != 0,
+            denorm_preserve_f32: float_controls.shader_denorm_preserve_float32 != 0,
+            denorm_preserve_f64: float_controls.shader_denorm_preserve_float64 != 0,
+            preserve_inf_nan: u8::from(
+                float_controls.shader_signed_zero_inf_nan_preserve_float32 != 0,
+            ) | (u8::from(
+                float_controls.shader_signed_zero_inf_nan_preserve_float64 != 0,
+            ) << 1),
+            ..cwcc_spirv::SpirvOptions::default()
+        };
+        let mut enabled_exts: Vec<*const std::ffi::c_char> = Vec::new();
+        let mut want_size = vk::PhysicalDeviceSubgroupSizeControlFeatures::default()
+            .subgroup_size_control(true)
+            .compute_full_subgroups(full_subgroups);
+        let mut want_clock =
+            vk::PhysicalDeviceShaderClockFeaturesKHR::default().shader_subgroup_clock(true);
         let priorities = [1.0f32];
         let queue_info = [vk::DeviceQueueCreateInfo::default()
             .queue_family_index(family)
             .queue_priorities(&priorities)];
-        let device_info = vk::DeviceCreateInfo::default()
+        let mut device_info = vk::DeviceCreateInfo::default()
             .queue_create_infos(&queue_info)
             .enabled_features(&core)
             .push_next(&mut want12)
             .push_next(&mut want11);
+        if subgroup_32 {
+            enabled_exts.push(size_control_ext.as_ptr());
+            device_info = device_info.push_next(&mut want_size);
+        }
+        if shader_clock {
+            enabled_exts.push(clock_ext.as_ptr());
+            device_info = device_info.push_next(&mut want_clock);
+        }
+        let device_info = device_info.enabled_extension_names(&enabled_exts);
         // SAFETY: the create info and its chain live for the call.
         let device = tri!(unsafe { instance.create_device(pd, &device_info, None) }
             .map_err(vk_err("vkCreateDevice")));
@@ -243,12 +444,8 @@ impl VulkanDevice {
             }
             return Err("Vulkan: no host-visible coherent memory type".to_string());
         };
-        let mut subgroup = vk::PhysicalDeviceSubgroupProperties::default();
-        let mut props2 = vk::PhysicalDeviceProperties2::default().push_next(&mut subgroup);
-        // SAFETY: query.
-        unsafe { instance.get_physical_device_properties2(pd, &mut props2) };
-        let subgroup_size = subgroup.subgroup_size;
         Ok(VulkanDevice {
+            validation: None,
             _entry: entry,
             instance,
             device,
@@ -257,6 +454,10 @@ impl VulkanDevice {
             memory_type: memory_type as u32,
             name,
             subgroup_size,
+            subgroup_32,
+            full_subgroups,
+            shader_clock,
+            spirv_options,
             limits: props.limits,
             timestamps,
             buffers: Vec::new(),
@@ -269,9 +470,27 @@ impl VulkanDevice {
         &self.name
     }
 
-    /// The subgroup size (32 on NVIDIA, 8 on lavapipe here).
+    /// The subgroup size kernels are compiled for: 32 when the device runs 32-wide
+    /// subgroups or pipelines can require them (`VK_EXT_subgroup_size_control`), else its
+    /// default subgroup size (8 on lavapipe here), for which warp collectives are emulated.
     pub fn subgroup_size(&self) -> u32 {
-        self.subgroup_size
+        if self.subgroup_32 {
+            32
+        } else {
+            self.subgroup_size
+        }
+    }
+
+    /// The options kernels for this device are compiled with: its subgroup size (see
+    /// [`VulkanDevice::subgroup_size`]), `Float64` for correctly rounded `f32` division,
+    /// square root and `fma`, and `DenormPreserve` where the device supports it.
+    pub fn spirv_options(&self) -> cwcc_spirv::SpirvOptions {
+        self.spirv_options.clone()
+    }
+
+    /// Whether kernels may read the clock (`VK_KHR_shader_clock` is enabled).
+    pub fn has_shader_clock(&self) -> bool {
+        self.shader_clock
     }
 
     /// Allocates a zero-filled buffer of `len` bytes.
@@ -450,11 +669,21 @@ impl VulkanDevice {
         let spec = vk::SpecializationInfo::default()
             .map_entries(&entries)
             .data(&data);
-        let stage = vk::PipelineShaderStageCreateInfo::default()
+        let mut required_size = vk::PipelineShaderStageRequiredSubgroupSizeCreateInfo::default()
+            .required_subgroup_size(32);
+        let mut stage = vk::PipelineShaderStageCreateInfo::default()
             .stage(vk::ShaderStageFlags::COMPUTE)
             .module(module)
             .name(c"main")
             .specialization_info(&spec);
+        if kernel.uses_subgroups && self.subgroup_32 {
+            // CUDA lanes are linear thread ids modulo 32: ask for 32-wide subgroups, full
+            // ones when the block's x size allows it.
+            stage = stage.push_next(&mut required_size);
+            if self.full_subgroups && block[0].is_multiple_of(32) {
+                stage = stage.flags(vk::PipelineShaderStageCreateFlags::REQUIRE_FULL_SUBGROUPS);
+            }
+        }
         let create = [vk::ComputePipelineCreateInfo::default()
             .stage(stage)
             .layout(layout)];
@@ -525,6 +754,18 @@ impl VulkanDevice {
         if grid.contains(&0) {
             return Err("the grid has a zero dimension".into());
         }
+        if kernel.uses_subgroups && !self.subgroup_32 && self.subgroup_size != 32 {
+            return Err(format!(
+                "kernel `{}` was compiled for 32-wide subgroups; this device's subgroups are {} wide and it cannot require 32 (compile it with subgroup size {} to emulate warps)",
+                kernel.name, self.subgroup_size, self.subgroup_size
+            ));
+        }
+        if kernel.uses_clock && !self.shader_clock {
+            return Err(format!(
+                "kernel `{}` reads the clock (`clock()` / `clock64()`), but this device lacks VK_KHR_shader_clock with shaderSubgroupClock",
+                kernel.name
+            ));
+        }
         let dyn_words = u32::try_from(dynamic_shared_bytes.div_ceil(4))
             .map_err(|_| "too much dynamic shared memory".to_string())?;
         let shared_total = kernel.dynamic_shared_offset + dynamic_shared_bytes + 4;
@@ -552,7 +793,9 @@ impl VulkanDevice {
             .and_then(|_| self.submit(pipeline, layout, grid, param_buf, globals_buf));
         self.free(param_buf);
         self.free(globals_buf);
-        result
+        let elapsed = result?;
+        self.check_validation(&format!("the launch of kernel `{}`", kernel.name))?;
+        Ok(elapsed)
     }
 
     fn submit(
@@ -723,6 +966,9 @@ impl Drop for VulkanDevice {
             }
             self.device.destroy_command_pool(self.command_pool, None);
             self.device.destroy_device(None);
+            if let Some(v) = self.validation.take() {
+                v.loader.destroy_debug_utils_messenger(v.messenger, None);
+            }
             self.instance.destroy_instance(None);
         }
     }
@@ -741,7 +987,38 @@ mod tests {
     /// Runs a tiny kernel end to end when a Vulkan device exists (else says why and passes).
     #[test]
     fn fills_a_buffer_on_the_device() {
-        let mut dev = match VulkanDevice::new() {
+        fill_and_check(false);
+    }
+
+    #[test]
+    fn a_valid_launch_gives_no_validation_error() {
+        fill_and_check(true);
+    }
+
+    #[test]
+    fn validation_errors_fail_the_check() {
+        let mut dev = match VulkanDevice::with_validation(true) {
+            Ok(d) if d.validation_enabled() => d,
+            Ok(_) => {
+                eprintln!("skipped: VK_LAYER_KHRONOS_validation is not installed");
+                return;
+            }
+            Err(e) => {
+                eprintln!("skipped: {e}");
+                return;
+            }
+        };
+        if let Some(v) = &dev.validation {
+            v.log.lock().unwrap().push("injected".to_string());
+        }
+        let err = dev.check_validation("a test").unwrap_err();
+        assert!(err.contains("injected"), "{err}");
+        assert!(dev.take_validation_errors().is_empty());
+    }
+
+    /// Runs a fill kernel; with `validation`, also checks the layer reported nothing.
+    fn fill_and_check(validation: bool) {
+        let mut dev = match VulkanDevice::with_validation(validation) {
             Ok(d) => d,
             Err(e) => {
                 eprintln!("skipped: {e}");
@@ -779,6 +1056,12 @@ kernel \"fill\" = fn0(\"out\": ptr<global>, \"v\": i32) static_shared 0
         for i in 0..64u32 {
             let v = i32::from_le_bytes(out[i as usize * 4..i as usize * 4 + 4].try_into().unwrap());
             assert_eq!(v, i as i32 + 100);
+        }
+        if validation {
+            if !dev.validation_enabled() {
+                eprintln!("VK_LAYER_KHRONOS_validation is not installed: not checked");
+            }
+            assert_eq!(dev.take_validation_errors(), Vec::<String>::new());
         }
     }
 }

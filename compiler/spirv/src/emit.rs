@@ -1,14 +1,15 @@
 //! SIMT IR to SPIR-V words, one kernel at a time (the ABI is in the crate docs).
 
 use crate::inline::inline_calls;
+use crate::predicate::{has_collectives, predicate_collectives};
 use crate::{
     GlobalSlot, ParamSlot, SpirvError, SpirvKernel, SpirvOptions, SPEC_BLOCK_SIZE,
     SPEC_DYNAMIC_SHARED_WORDS,
 };
 use cwcc_simt::ir::{
     AddrSpace, AtomicOp, BarrierKind, BinaryOp, CmpOp, ConvOp, Dim, FloatWidth, Function, GlobalId,
-    Handle, Inst, IntWidth, Loc, LocalId, Module, ParamKind, Region, Scope, StmtKind, Type,
-    UnaryOp, Value,
+    Handle, Inst, IntWidth, Loc, LocalId, MatchKind, Module, ParamKind, ReduceOp, Region, Scope,
+    ShuffleKind, StmtKind, Type, UnaryOp, Value, VoteKind,
 };
 use rspirv::binary::Assemble;
 use rspirv::dr::{Builder, InsertPoint, Instruction, Operand};
@@ -54,6 +55,51 @@ impl Prov {
     }
 }
 
+/// Union-find over locals: locals that one pointer may point into share one word array
+/// (a pointer to one of two locals, as `lo = a < b ? a : b` through references makes).
+struct LocalGroups {
+    parent: Vec<usize>,
+}
+
+impl LocalGroups {
+    fn find(&self, l: LocalId) -> LocalId {
+        let mut i = l.index();
+        while let Some(&p) = self.parent.get(i) {
+            if p == i {
+                break;
+            }
+            i = p;
+        }
+        LocalId::from_index(i)
+    }
+
+    /// Joins two provenances, uniting two locals' groups; the flag says whether it did.
+    fn join(&mut self, a: Prov, b: Prov) -> (Prov, bool) {
+        match (a, b) {
+            (Prov::Local(x), Prov::Local(y)) => {
+                let (rx, ry) = (self.find(x), self.find(y));
+                if rx == ry {
+                    (Prov::Local(rx), false)
+                } else {
+                    let (keep, gone) = if rx.index() < ry.index() {
+                        (rx, ry)
+                    } else {
+                        (ry, rx)
+                    };
+                    if let Some(p) = self.parent.get_mut(gone.index()) {
+                        *p = keep.index();
+                    }
+                    (Prov::Local(keep), true)
+                }
+            }
+            (Prov::Local(x), Prov::None) | (Prov::None, Prov::Local(x)) => {
+                (Prov::Local(self.find(x)), false)
+            }
+            _ => (a.join(b), false),
+        }
+    }
+}
+
 /// How a local variable is represented.
 #[derive(Clone, Copy, Debug)]
 enum LocalRepr {
@@ -87,6 +133,9 @@ struct Emitter<'m> {
     values: HashMap<Value, Word>,
     prov: Vec<Prov>,
     slot_prov: Vec<Prov>,
+    groups: LocalGroups,
+    /// Byte offset of each word-array local in its group's array.
+    local_base: Vec<u64>,
     locals: Vec<LocalRepr>,
     shared_var: Option<Word>,
     shared_offsets: HashMap<GlobalId, u64>,
@@ -103,6 +152,38 @@ struct Emitter<'m> {
     loc: Option<Loc>,
     caps: Vec<Capability>,
     uses_subgroups: bool,
+    uses_clock: bool,
+    /// The workgroup array of the warp emulation (3 words per thread), when emulating.
+    warp_slots: Option<Word>,
+    /// The `SubgroupLocalInvocationId` input, when collectives use subgroup operations.
+    subgroup_lane_var: Option<Word>,
+}
+
+/// The body of [`Emitter::lane_loop`]: lane index and accumulators to new accumulators.
+type LaneBody<'a, E> = dyn FnMut(&mut E, Word, &[Word]) -> Res<Vec<Word>> + 'a;
+
+/// Words per thread in the warp-emulation array: value low, value high, participation.
+const WARP_SLOT_WORDS: u32 = 3;
+
+/// What the lanes of a collective see of each other.
+struct WarpView {
+    /// Subgroup operations (else the shared-memory emulation).
+    subgroup: bool,
+    /// The calling lane (`u32`).
+    lane: Word,
+    /// The caller's mask (`u32`; 0 = not participating, emulation only).
+    mask: Word,
+    /// The caller's operand as two words (`u32`).
+    lo: Word,
+    hi: Word,
+    /// Whether the operand is 64 bits wide.
+    wide: bool,
+    /// Emulation: linear index of the warp's lane 0, lanes in the warp, last thread index.
+    base: Word,
+    count: Word,
+    last: Word,
+    /// Subgroup mode: the ballot of the invocations executing the collective.
+    active: Word,
 }
 
 pub fn compile_kernel(module: &Module, kernel: &str, opts: &SpirvOptions) -> Res<SpirvKernel> {
@@ -114,7 +195,10 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &SpirvOptions) -> Res
         .ok_or_else(|| SpirvError::NoSuchKernel(kernel.to_string()))?
         .clone();
     let mut work = module.clone();
-    let function = inline_calls(&mut work, info.function)?;
+    let mut function = inline_calls(&mut work, info.function)?;
+    if opts.subgroup_size != 32 {
+        predicate_collectives(&mut work, &mut function)?;
+    }
 
     // Parameter buffer layout.
     let mut params = Vec::new();
@@ -184,6 +268,10 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &SpirvOptions) -> Res
         values: HashMap::new(),
         prov: vec![Prov::None; function.value_types.len()],
         slot_prov: vec![Prov::None; function.locals.len()],
+        groups: LocalGroups {
+            parent: (0..function.locals.len()).collect(),
+        },
+        local_base: Vec::new(),
         locals: Vec::new(),
         shared_var: None,
         shared_offsets,
@@ -200,6 +288,9 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &SpirvOptions) -> Res
         loc: None,
         caps: Vec::new(),
         uses_subgroups: false,
+        uses_clock: false,
+        warp_slots: None,
+        subgroup_lane_var: None,
     };
     e.analyze_provenance(&info.params)?;
     let words = e.emit(&params, shared_size > 0 || info.uses_dynamic_shared)?;
@@ -215,6 +306,7 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &SpirvOptions) -> Res
         dynamic_shared_offset: dyn_shared_offset,
         uses_dynamic_shared: info.uses_dynamic_shared,
         uses_subgroups: e.uses_subgroups,
+        uses_clock: e.uses_clock,
     })
 }
 
@@ -279,6 +371,8 @@ impl<'m> Emitter<'m> {
             let mut changed = false;
             let mut prov = std::mem::take(&mut self.prov);
             let mut slots = std::mem::take(&mut self.slot_prov);
+            let mut groups =
+                std::mem::replace(&mut self.groups, LocalGroups { parent: Vec::new() });
             let get =
                 |prov: &Vec<Prov>, v: &Value| prov.get(v.index()).copied().unwrap_or(Prov::None);
             walk(&self.f.body, &mut |result, inst| {
@@ -300,16 +394,26 @@ impl<'m> Emitter<'m> {
                     } => Prov::Global,
                     Inst::Select {
                         if_true, if_false, ..
-                    } => get(&prov, if_true).join(get(&prov, if_false)),
+                    } => {
+                        let (j, united) = groups.join(get(&prov, if_true), get(&prov, if_false));
+                        changed |= united;
+                        j
+                    }
                     Inst::Load { ptr, .. } => match get(&prov, ptr) {
-                        Prov::Local(l) => slots.get(l.index()).copied().unwrap_or(Prov::None),
+                        Prov::Local(l) => slots
+                            .get(groups.find(l).index())
+                            .copied()
+                            .unwrap_or(Prov::None),
                         _ => Prov::Global,
                     },
                     Inst::Store { ptr, value, .. } => {
                         if let Prov::Local(l) = get(&prov, ptr) {
                             let vp = get(&prov, value);
-                            if let Some(s) = slots.get_mut(l.index()) {
-                                let j = s.join(vp);
+                            let root = groups.find(l);
+                            let old = slots.get(root.index()).copied().unwrap_or(Prov::None);
+                            let (j, united) = groups.join(old, vp);
+                            changed |= united;
+                            if let Some(s) = slots.get_mut(root.index()) {
                                 if j != *s {
                                     *s = j;
                                     changed = true;
@@ -322,7 +426,8 @@ impl<'m> Emitter<'m> {
                 };
                 if let Some(r) = result {
                     if let Some(p) = prov.get_mut(r.index()) {
-                        let j = p.join(new);
+                        let (j, united) = groups.join(*p, new);
+                        changed |= united;
                         if j != *p {
                             *p = j;
                             changed = true;
@@ -330,8 +435,25 @@ impl<'m> Emitter<'m> {
                     }
                 }
             });
+            // Slots of united groups: the root's slot holds the join of the members'.
+            for i in 0..slots.len() {
+                let root = groups.find(LocalId::from_index(i)).index();
+                if root != i {
+                    let member = slots.get(i).copied().unwrap_or(Prov::None);
+                    let root_slot = slots.get(root).copied().unwrap_or(Prov::None);
+                    let (j, united) = groups.join(root_slot, member);
+                    changed |= united;
+                    if let Some(s) = slots.get_mut(root) {
+                        if j != *s {
+                            *s = j;
+                            changed = true;
+                        }
+                    }
+                }
+            }
             self.prov = prov;
             self.slot_prov = slots;
+            self.groups = groups;
             if !changed {
                 return Ok(());
             }
@@ -506,6 +628,13 @@ impl<'m> Emitter<'m> {
 
     fn op(&mut self, op: Op, ty: Word, operands: &[Word]) -> Res<Word> {
         let id = self.b.id();
+        if matches!(
+            op,
+            Op::FAdd | Op::FSub | Op::FMul | Op::FDiv | Op::FRem | Op::FMod | Op::FNegate
+        ) {
+            // CUDA rounds every operation (nvcc contracts only explicit fma calls).
+            self.b.decorate(id, Decoration::NoContraction, []);
+        }
         let inst = Instruction::new(
             op,
             Some(ty),
@@ -655,6 +784,62 @@ impl<'m> Emitter<'m> {
             self.scratch_var = Some(var);
             interface.push(var);
         }
+        if has_collectives(self.f) {
+            if self.opts.subgroup_size == 32 {
+                self.cap(Capability::GroupNonUniform);
+                let ptr = self.b.type_pointer(None, StorageClass::Input, u32t);
+                let var = self.b.variable(ptr, None, StorageClass::Input, None);
+                self.b.decorate(
+                    var,
+                    Decoration::BuiltIn,
+                    [Operand::BuiltIn(BuiltIn::SubgroupLocalInvocationId)],
+                );
+                self.subgroup_lane_var = Some(var);
+                interface.push(var);
+            } else {
+                // One slot of WARP_SLOT_WORDS words per thread of the block.
+                let [bx, by, bz] = self.block_size;
+                let mut len = bx;
+                for factor in [by, bz] {
+                    let id = self.b.id();
+                    self.b.insert_types_global_values(
+                        InsertPoint::End,
+                        Instruction::new(
+                            Op::SpecConstantOp,
+                            Some(u32t),
+                            Some(id),
+                            vec![
+                                Operand::LiteralSpecConstantOpInteger(Op::IMul),
+                                Operand::IdRef(len),
+                                Operand::IdRef(factor),
+                            ],
+                        ),
+                    );
+                    len = id;
+                }
+                let words = self.c_u32(WARP_SLOT_WORDS);
+                let id = self.b.id();
+                self.b.insert_types_global_values(
+                    InsertPoint::End,
+                    Instruction::new(
+                        Op::SpecConstantOp,
+                        Some(u32t),
+                        Some(id),
+                        vec![
+                            Operand::LiteralSpecConstantOpInteger(Op::IMul),
+                            Operand::IdRef(len),
+                            Operand::IdRef(words),
+                        ],
+                    ),
+                );
+                let arr = self.b.type_array(u32t, id);
+                let ptr = self.b.type_pointer(None, StorageClass::Workgroup, arr);
+                let var = self.b.variable(ptr, None, StorageClass::Workgroup, None);
+                self.b.name(var, "warp_slots");
+                self.warp_slots = Some(var);
+                interface.push(var);
+            }
+        }
 
         // The function.
         let fn_ty = self.b.type_function(void, []);
@@ -665,6 +850,24 @@ impl<'m> Emitter<'m> {
         let entry = self.b.id();
         self.begin_block(entry)?;
         let simple = self.simple_locals();
+        // Word arrays: one per group of locals a pointer may point into; each member at its
+        // own byte offset (`local_base`).
+        let mut group_size: HashMap<usize, u64> = HashMap::new();
+        let mut group_var: HashMap<usize, Word> = HashMap::new();
+        self.local_base = vec![0; self.f.locals.len()];
+        for (index, local) in self.f.locals.iter().enumerate() {
+            if simple.get(index).copied().unwrap_or(false) {
+                continue;
+            }
+            let root = self.groups.find(LocalId::from_index(index)).index();
+            let size = self.m.size_of(local.ty).unwrap_or(0);
+            let at = group_size.entry(root).or_insert(0);
+            let base = align_up(*at, u64::from(local.align.max(4)));
+            *at = base + size;
+            if let Some(b) = self.local_base.get_mut(index) {
+                *b = base;
+            }
+        }
         for (index, local) in self.f.locals.iter().enumerate() {
             let repr = if simple.get(index).copied().unwrap_or(false) {
                 let t = self
@@ -677,16 +880,30 @@ impl<'m> Emitter<'m> {
                     var: self.b.variable(p, None, StorageClass::Function, None),
                 }
             } else {
-                let size = self.m.size_of(local.ty).unwrap_or(0);
-                let words = (size.div_ceil(4)).max(1);
-                let n = self.c_u32(words as u32);
-                let arr = self.b.type_array(u32t, n);
-                let p = self.b.type_pointer(None, StorageClass::Function, arr);
-                LocalRepr::Words {
-                    var: self.b.variable(p, None, StorageClass::Function, None),
-                }
+                let root = self.groups.find(LocalId::from_index(index)).index();
+                let var = match group_var.get(&root) {
+                    Some(var) => *var,
+                    None => {
+                        let size = group_size.get(&root).copied().unwrap_or(0);
+                        let words = (size.div_ceil(4)).max(1);
+                        let n = self.c_u32(words as u32);
+                        let arr = self.b.type_array(u32t, n);
+                        let p = self.b.type_pointer(None, StorageClass::Function, arr);
+                        let var = self.b.variable(p, None, StorageClass::Function, None);
+                        group_var.insert(root, var);
+                        var
+                    }
+                };
+                LocalRepr::Words { var }
             };
-            if !local.name.is_empty() {
+            let shared_array = self.groups.find(LocalId::from_index(index)).index() != index
+                || self
+                    .groups
+                    .parent
+                    .iter()
+                    .enumerate()
+                    .any(|(i, p)| *p == index && i != index);
+            if !local.name.is_empty() && !shared_array {
                 let var = match repr {
                     LocalRepr::Typed { var } | LocalRepr::Words { var } => var,
                 };
@@ -735,6 +952,32 @@ impl<'m> Emitter<'m> {
             .entry_point(ExecutionModel::GLCompute, main, "main", interface);
         self.b
             .execution_mode(main, ExecutionMode::LocalSize, [1, 1, 1]);
+        let float64 = self.caps.contains(&Capability::Float64);
+        let preserve = [
+            (self.opts.preserve_inf_nan & 1 != 0, 32u32),
+            (self.opts.preserve_inf_nan & 2 != 0 && float64, 64),
+        ];
+        if preserve.iter().any(|(on, _)| *on) {
+            self.b.capability(Capability::SignedZeroInfNanPreserve);
+        }
+        for (on, width) in preserve {
+            if on {
+                self.b
+                    .execution_mode(main, ExecutionMode::SignedZeroInfNanPreserve, [width]);
+            }
+        }
+        if self.opts.denorm_preserve_f32 {
+            self.b.capability(Capability::DenormPreserve);
+            self.b
+                .execution_mode(main, ExecutionMode::DenormPreserve, [32]);
+        }
+        if self.opts.denorm_preserve_f64 && self.caps.contains(&Capability::Float64) {
+            if !self.opts.denorm_preserve_f32 {
+                self.b.capability(Capability::DenormPreserve);
+            }
+            self.b
+                .execution_mode(main, ExecutionMode::DenormPreserve, [64]);
+        }
         let module = std::mem::take(&mut self.b).module();
         Ok(module.assemble())
     }
@@ -1097,7 +1340,8 @@ impl<'m> Emitter<'m> {
                 self.op(Op::Select, t, &[c, a, b])?
             }
             Inst::Convert { op, arg } => {
-                let r = result.ok_or_else(|| SpirvError::Invalid("conversion without result".into()))?;
+                let r = result
+                    .ok_or_else(|| SpirvError::Invalid("conversion without result".into()))?;
                 self.convert(*op, *arg, r)?
             }
             Inst::PtrAdd { ptr, offset } => {
@@ -1145,16 +1389,21 @@ impl<'m> Emitter<'m> {
                 if let Some(off) = self.shared_offsets.get(g).copied() {
                     self.c_u64(off)
                 } else {
-                    let off = self.global_offsets.get(g).copied().ok_or_else(|| {
-                        SpirvError::Invalid(format!("unknown global {g}"))
-                    })?;
+                    let off = self
+                        .global_offsets
+                        .get(g)
+                        .copied()
+                        .ok_or_else(|| SpirvError::Invalid(format!("unknown global {g}")))?;
                     let base = self.push_u64(1)?;
                     let off = self.c_u64(off);
                     let u64t = self.t_u64();
                     self.op(Op::IAdd, u64t, &[base, off])?
                 }
             }
-            Inst::LocalAddr(_) => self.c_u64(0),
+            Inst::LocalAddr(l) => {
+                let base = self.local_base.get(l.index()).copied().unwrap_or(0);
+                self.c_u64(base)
+            }
             Inst::DynSharedAddr => self.c_u64(self.dyn_shared_offset),
             Inst::Call { .. } => {
                 return Err(SpirvError::Invalid("call left after inlining".into()))
@@ -1222,15 +1471,22 @@ impl<'m> Emitter<'m> {
             | Inst::Vote { .. }
             | Inst::Match { .. }
             | Inst::ActiveMask
-            | Inst::WarpReduce { .. } => {
-                return self.unsupported(format!(
-                    "warp collective operations (subgroup size {}): neither GroupNonUniform lowering nor the shared-memory emulation is built yet",
-                    self.opts.subgroup_size
-                ))
+            | Inst::WarpReduce { .. } => match self.collective(result, inst)? {
+                Some(r) => r,
+                None => return Ok(()),
+            },
+            Inst::Clock => {
+                self.cap(Capability::ShaderClockKHR);
+                self.b.extension("SPV_KHR_shader_clock");
+                self.uses_clock = true;
+                let u64t = self.t_u64();
+                let scope = self.c_u32(spirv::Scope::Subgroup as u32);
+                self.op(Op::ReadClockKHR, u64t, &[scope])?
             }
-            Inst::Clock => return self.unsupported("`clock()` / `clock64()` on SPIR-V"),
             Inst::Trap { .. } => {
-                return self.unsupported("`__trap()` / `assert` in device code (Vulkan cannot abort a dispatch)")
+                return self.unsupported(
+                    "`__trap()` / `assert` in device code (Vulkan cannot abort a dispatch)",
+                )
             }
             Inst::Printf { .. } => return self.unsupported("`printf` in device code"),
         };
@@ -1345,7 +1601,7 @@ impl<'m> Emitter<'m> {
             UnaryOp::Not => self.op(Op::Not, t, &[a])?,
             UnaryOp::FNeg => self.op(Op::FNegate, t, &[a])?,
             UnaryOp::FAbs => self.glsl(GLOp::FAbs, t, &[a])?,
-            UnaryOp::Sqrt => self.glsl(GLOp::Sqrt, t, &[a])?,
+            UnaryOp::Sqrt => self.sqrt_rn(t, a, bits)?,
             UnaryOp::Floor => self.glsl(GLOp::Floor, t, &[a])?,
             UnaryOp::Ceil => self.glsl(GLOp::Ceil, t, &[a])?,
             UnaryOp::Trunc => self.glsl(GLOp::Trunc, t, &[a])?,
@@ -1469,7 +1725,13 @@ impl<'m> Emitter<'m> {
             BinaryOp::Mul => simple(Op::IMul),
             BinaryOp::SDiv => simple(Op::SDiv),
             BinaryOp::UDiv => simple(Op::UDiv),
-            BinaryOp::SRem => simple(Op::SRem),
+            BinaryOp::SRem => {
+                // `a - (a / b) * b`: OpSRem gives wrong results for negative operands on
+                // NVIDIA's driver (measured on an H100), while OpSDiv is right everywhere.
+                let q = self.op(Op::SDiv, t, &[a, b])?;
+                let qb = self.op(Op::IMul, t, &[q, b])?;
+                return self.op(Op::ISub, t, &[a, qb]);
+            }
             BinaryOp::URem => simple(Op::UMod),
             BinaryOp::And if bits == 1 => simple(Op::LogicalAnd),
             BinaryOp::Or if bits == 1 => simple(Op::LogicalOr),
@@ -1480,8 +1742,8 @@ impl<'m> Emitter<'m> {
             BinaryOp::FAdd => simple(Op::FAdd),
             BinaryOp::FSub => simple(Op::FSub),
             BinaryOp::FMul => simple(Op::FMul),
-            BinaryOp::FDiv => simple(Op::FDiv),
-            BinaryOp::FRem => simple(Op::FRem),
+            BinaryOp::FDiv => return self.div_rn(t, a, b, bits),
+            BinaryOp::FRem => return self.frem(t, a, b, bits),
             _ => None,
         };
         if let Some(o) = direct {
@@ -1742,21 +2004,14 @@ impl<'m> Emitter<'m> {
         };
         let x = a.first().copied().unwrap_or(0);
         let y = a.get(1).copied().unwrap_or(0);
-        // Functions exact enough in both widths.
-        let exact = match base {
-            "sqrt" | "fsqrt_rn" => Some(GLOp::Sqrt),
-            "fma" => Some(GLOp::Fma),
-            _ => None,
-        };
-        if let Some(g) = exact {
-            return self.glsl(g, t, &a);
-        }
         match base {
+            "sqrt" | "fsqrt_rn" => return self.sqrt_rn(t, x, bits),
+            "fma" => return self.fma_rn(t, x, y, a.get(2).copied().unwrap_or(0), bits),
             "frcp_rn" => {
                 let one = self.c_f(bits, 1.0);
-                return self.op(Op::FDiv, t, &[one, x]);
+                return self.div_rn(t, one, x, bits);
             }
-            "fdivide" => return self.op(Op::FDiv, t, &[x, y]),
+            "fdivide" => return self.div_rn(t, x, y, bits),
             "ldexp" | "scalbn" => {
                 let it = self.t_u32();
                 let e = self.op(Op::ConvertFToS, it, &[y])?;
@@ -1918,6 +2173,158 @@ impl<'m> Emitter<'m> {
             }
             _ => self.unsupported(format!("the math function `{name}`")),
         }
+    }
+
+    /// CUDA's `fmod` (exact; NaN for an infinite `x`, a zero `y` or a NaN): `OpFRem` is
+    /// `x - y * trunc(x / y)` in Vulkan, which is inexact and gives NaN for `fmod(0, inf)`.
+    /// `|x|` is reduced by `|y| * 2^k` with the largest `k` that fits, each subtraction exact
+    /// (Sterbenz), until it is below `|y|`: at most one iteration per bit of exponent
+    /// difference.
+    fn frem(&mut self, t: Word, x: Word, y: Word, bits: u32) -> Res<Word> {
+        let boolt = self.t_bool();
+        let i32t = self.t_u32();
+        let ax = self.glsl(GLOp::FAbs, t, &[x])?;
+        let ay = self.glsl(GLOp::FAbs, t, &[y])?;
+        let zero = self.c_f(bits, 0.0);
+        let nan_x = self.op(Op::IsNan, boolt, &[x])?;
+        let nan_y = self.op(Op::IsNan, boolt, &[y])?;
+        let inf_x = self.op(Op::IsInf, boolt, &[x])?;
+        let zero_y = self.op(Op::FOrdEqual, boolt, &[ay, zero])?;
+        let s1 = self.op(Op::LogicalOr, boolt, &[nan_x, nan_y])?;
+        let s2 = self.op(Op::LogicalOr, boolt, &[inf_x, zero_y])?;
+        let special = self.op(Op::LogicalOr, boolt, &[s1, s2])?;
+        let r0 = self.op(Op::Select, t, &[special, zero, ax])?;
+        let frexp_ty = self.b.type_struct([t, i32t]);
+        let fy = self.glsl(GLOp::FrexpStruct, frexp_ty, &[ay])?;
+        let ey = self.op_raw(
+            Op::CompositeExtract,
+            Some(i32t),
+            vec![Operand::IdRef(fy), Operand::LiteralBit32(1)],
+        )?;
+        let pre = self.cur_label;
+        let (header, body, cont, merge) = (self.b.id(), self.b.id(), self.b.id(), self.b.id());
+        let r_next = self.b.id();
+        self.branch(header)?;
+        self.begin_block(header)?;
+        let r = self.op_raw(
+            Op::Phi,
+            Some(t),
+            vec![
+                Operand::IdRef(r0),
+                Operand::IdRef(pre),
+                Operand::IdRef(r_next),
+                Operand::IdRef(cont),
+            ],
+        )?;
+        let go = self.op(Op::FOrdGreaterThanEqual, boolt, &[r, ay])?;
+        self.b
+            .loop_merge(merge, cont, spirv::LoopControl::NONE, [])
+            .map_err(internal)?;
+        self.b
+            .branch_conditional(go, body, merge, [])
+            .map_err(internal)?;
+        self.begin_block(body)?;
+        let fr = self.glsl(GLOp::FrexpStruct, frexp_ty, &[r])?;
+        let er = self.op_raw(
+            Op::CompositeExtract,
+            Some(i32t),
+            vec![Operand::IdRef(fr), Operand::LiteralBit32(1)],
+        )?;
+        let k = self.op(Op::ISub, i32t, &[er, ey])?;
+        let scaled = self.glsl(GLOp::Ldexp, t, &[ay, k])?;
+        let too_big = self.op(Op::FOrdGreaterThan, boolt, &[scaled, r])?;
+        let half = self.c_f(bits, 0.5);
+        let halved = self.op(Op::FMul, t, &[scaled, half])?;
+        let step = self.op(Op::Select, t, &[too_big, halved, scaled])?;
+        self.b.decorate(r_next, Decoration::NoContraction, []);
+        self.op_with_id(Op::FSub, t, r_next, &[r, step])?;
+        self.branch(cont)?;
+        self.begin_block(cont)?;
+        self.branch(header)?;
+        self.begin_block(merge)?;
+        // The sign of x.
+        let it = self.t_int(bits);
+        let rb = self.op(Op::Bitcast, it, &[r])?;
+        let xb = self.op(Op::Bitcast, it, &[x])?;
+        let sign = self.constant(it, 1u64 << (bits - 1), bits);
+        let xs = self.op(Op::BitwiseAnd, it, &[xb, sign])?;
+        let rs = self.op(Op::BitwiseOr, it, &[rb, xs])?;
+        let res = self.op(Op::Bitcast, t, &[rs])?;
+        let nan = self.c_f(bits, f64::NAN);
+        self.op(Op::Select, t, &[special, nan, res])
+    }
+
+    /// Correctly rounded `a * b + c` (Vulkan's `Fma` may be a multiply and an add: lavapipe
+    /// rounds twice). For `f32` with `Float64`: the product is exact in `f64`; the sum is
+    /// rounded to odd (the `f64` sum, its exact error by TwoSum, and the last bit set when
+    /// inexact), and rounding that to `f32` is the correctly rounded result (53 bits hold
+    /// 24 + 2).
+    fn fma_rn(&mut self, t: Word, a: Word, b: Word, c: Word, bits: u32) -> Res<Word> {
+        if bits != 32 || !self.opts.float64 {
+            return self.glsl(GLOp::Fma, t, &[a, b, c]);
+        }
+        let d = self.t_float(64);
+        let boolt = self.t_bool();
+        let u64t = self.t_u64();
+        let a64 = self.op(Op::FConvert, d, &[a])?;
+        let b64 = self.op(Op::FConvert, d, &[b])?;
+        let c64 = self.op(Op::FConvert, d, &[c])?;
+        let p = self.op(Op::FMul, d, &[a64, b64])?;
+        let s = self.op(Op::FAdd, d, &[p, c64])?;
+        // TwoSum: s + e == p + c exactly.
+        let bb = self.op(Op::FSub, d, &[s, p])?;
+        let s_bb = self.op(Op::FSub, d, &[s, bb])?;
+        let e1 = self.op(Op::FSub, d, &[p, s_bb])?;
+        let e2 = self.op(Op::FSub, d, &[c64, bb])?;
+        let e = self.op(Op::FAdd, d, &[e1, e2])?;
+        let zero = self.c_f(64, 0.0);
+        let inexact = self.op(Op::FUnordNotEqual, boolt, &[e, zero])?;
+        let inf = self.op(Op::IsInf, boolt, &[s])?;
+        let nan = self.op(Op::IsNan, boolt, &[s])?;
+        let special = self.op(Op::LogicalOr, boolt, &[inf, nan])?;
+        let finite = self.op(Op::LogicalNot, boolt, &[special])?;
+        let sb = self.op(Op::Bitcast, u64t, &[s])?;
+        let one = self.c_u64(1);
+        let low = self.op(Op::BitwiseAnd, u64t, &[sb, one])?;
+        let zero64 = self.c_u64(0);
+        let even = self.op(Op::IEqual, boolt, &[low, zero64])?;
+        let adjust = self.op(Op::LogicalAnd, boolt, &[inexact, even])?;
+        let adjust = self.op(Op::LogicalAnd, boolt, &[adjust, finite])?;
+        // Toward the exact value: away from zero when e has the sign of s.
+        let s_neg = self.op(Op::FOrdLessThan, boolt, &[s, zero])?;
+        let e_neg = self.op(Op::FOrdLessThan, boolt, &[e, zero])?;
+        let away = self.op(Op::LogicalEqual, boolt, &[s_neg, e_neg])?;
+        let up = self.op(Op::IAdd, u64t, &[sb, one])?;
+        let down = self.op(Op::ISub, u64t, &[sb, one])?;
+        let moved = self.op(Op::Select, u64t, &[away, up, down])?;
+        let odd = self.op(Op::Select, u64t, &[adjust, moved, sb])?;
+        let odd = self.op(Op::Bitcast, d, &[odd])?;
+        self.op(Op::FConvert, t, &[odd])
+    }
+
+    /// Correctly rounded `a / b` (`f32` through `f64` when the device has `Float64`: the
+    /// quotient of two 24-bit values rounded to 53 bits then to 24 is the correctly rounded
+    /// one).
+    fn div_rn(&mut self, t: Word, a: Word, b: Word, bits: u32) -> Res<Word> {
+        if bits != 32 || !self.opts.float64 {
+            return self.op(Op::FDiv, t, &[a, b]);
+        }
+        let d = self.t_float(64);
+        let a64 = self.op(Op::FConvert, d, &[a])?;
+        let b64 = self.op(Op::FConvert, d, &[b])?;
+        let q = self.op(Op::FDiv, d, &[a64, b64])?;
+        self.op(Op::FConvert, t, &[q])
+    }
+
+    /// Correctly rounded square root (`f32` through `f64`, as [`Emitter::div_rn`]).
+    fn sqrt_rn(&mut self, t: Word, a: Word, bits: u32) -> Res<Word> {
+        if bits != 32 || !self.opts.float64 {
+            return self.glsl(GLOp::Sqrt, t, &[a]);
+        }
+        let d = self.t_float(64);
+        let a64 = self.op(Op::FConvert, d, &[a])?;
+        let r = self.glsl(GLOp::Sqrt, d, &[a64])?;
+        self.op(Op::FConvert, t, &[r])
     }
 
     fn copysign_f32(&mut self, mag: Word, sign: Word) -> Res<Word> {
@@ -2232,6 +2639,491 @@ impl ScalarSize for Module {
             Type::Float(FloatWidth::F32) => 4,
             Type::Float(FloatWidth::F64) | Type::Ptr(_) => 8,
             _ => 1,
+        }
+    }
+}
+
+// -------------------------------------------------------------------- warp collectives
+
+/// Element `i` of the accumulators of [`Emitter::lane_loop`].
+fn nth(values: &[Word], i: usize) -> Res<Word> {
+    values
+        .get(i)
+        .copied()
+        .ok_or_else(|| SpirvError::Invalid(format!("lane loop without accumulator {i}")))
+}
+
+impl Emitter<'_> {
+    fn op_with_id(&mut self, op: Op, ty: Word, id: Word, operands: &[Word]) -> Res<()> {
+        let inst = Instruction::new(
+            op,
+            Some(ty),
+            Some(id),
+            operands.iter().map(|w| Operand::IdRef(*w)).collect(),
+        );
+        self.b
+            .insert_into_block(InsertPoint::End, inst)
+            .map_err(internal)
+    }
+
+    /// A scalar as two `u32` words (the high word is 0 for 32-bit and smaller values).
+    fn split_words(&mut self, v: Word, t: &Type) -> Res<(Word, Word)> {
+        let u32t = self.t_u32();
+        let zero = self.c_u32(0);
+        Ok(match t {
+            Type::Bool => {
+                let one = self.c_u32(1);
+                (self.op(Op::Select, u32t, &[v, one, zero])?, zero)
+            }
+            Type::Float(FloatWidth::F32) => (self.op(Op::Bitcast, u32t, &[v])?, zero),
+            Type::Int(w) if w.bits() < 32 => (self.op(Op::UConvert, u32t, &[v])?, zero),
+            Type::Int(w) if w.bits() == 32 => (v, zero),
+            _ => {
+                let u64t = self.t_u64();
+                let bits = if matches!(t, Type::Float(_)) {
+                    self.op(Op::Bitcast, u64t, &[v])?
+                } else {
+                    v
+                };
+                let lo = self.op(Op::UConvert, u32t, &[bits])?;
+                let c32 = self.c_u64(32);
+                let hi = self.op(Op::ShiftRightLogical, u64t, &[bits, c32])?;
+                (lo, self.op(Op::UConvert, u32t, &[hi])?)
+            }
+        })
+    }
+
+    /// The inverse of [`Emitter::split_words`].
+    fn join_words(&mut self, lo: Word, hi: Word, t: &Type) -> Res<Word> {
+        let ty = self.spv_type(t)?;
+        Ok(match t {
+            Type::Bool => {
+                let boolt = self.t_bool();
+                let zero = self.c_u32(0);
+                self.op(Op::INotEqual, boolt, &[lo, zero])?
+            }
+            Type::Float(FloatWidth::F32) => self.op(Op::Bitcast, ty, &[lo])?,
+            Type::Int(w) if w.bits() < 32 => self.op(Op::UConvert, ty, &[lo])?,
+            Type::Int(w) if w.bits() == 32 => lo,
+            _ => {
+                let u64t = self.t_u64();
+                let lo = self.op(Op::UConvert, u64t, &[lo])?;
+                let hi = self.op(Op::UConvert, u64t, &[hi])?;
+                let c32 = self.c_u64(32);
+                let hi = self.op(Op::ShiftLeftLogical, u64t, &[hi, c32])?;
+                let bits = self.op(Op::BitwiseOr, u64t, &[lo, hi])?;
+                if matches!(t, Type::Float(_)) {
+                    self.op(Op::Bitcast, ty, &[bits])?
+                } else {
+                    bits
+                }
+            }
+        })
+    }
+
+    /// A pointer to word `k` of thread `thread`'s slot in the warp-emulation array.
+    fn slot_ptr(&mut self, thread: Word, k: u32) -> Res<Word> {
+        let var = self.warp_slots.ok_or_else(|| {
+            SpirvError::Invalid("warp collective without its emulation array".into())
+        })?;
+        let u32t = self.t_u32();
+        let n = self.c_u32(WARP_SLOT_WORDS);
+        let base = self.op(Op::IMul, u32t, &[thread, n])?;
+        let k = self.c_u32(k);
+        let idx = self.op(Op::IAdd, u32t, &[base, k])?;
+        self.word_ptr(var, StorageClass::Workgroup, idx)
+    }
+
+    fn subgroup_ballot(&mut self, pred: Word) -> Res<Word> {
+        self.cap(Capability::GroupNonUniformBallot);
+        let u32t = self.t_u32();
+        let uvec4 = self.b.type_vector(u32t, 4);
+        let scope = self.c_u32(spirv::Scope::Subgroup as u32);
+        let b = self.op(Op::GroupNonUniformBallot, uvec4, &[scope, pred])?;
+        self.op_raw(
+            Op::CompositeExtract,
+            Some(u32t),
+            vec![Operand::IdRef(b), Operand::LiteralBit32(0)],
+        )
+    }
+
+    /// `(bits >> j) & 1 != 0` for `u32` values.
+    fn bit_set(&mut self, bits: Word, j: Word) -> Res<Word> {
+        let u32t = self.t_u32();
+        let boolt = self.t_bool();
+        let one = self.c_u32(1);
+        let zero = self.c_u32(0);
+        let s = self.op(Op::ShiftRightLogical, u32t, &[bits, j])?;
+        let s = self.op(Op::BitwiseAnd, u32t, &[s, one])?;
+        self.op(Op::INotEqual, boolt, &[s, zero])
+    }
+
+    /// Whether lane `j` (`u32`, below 32) of the caller's warp executes this collective.
+    fn lane_active(&mut self, w: &WarpView, j: Word) -> Res<Word> {
+        if w.subgroup {
+            return self.bit_set(w.active, j);
+        }
+        let u32t = self.t_u32();
+        let boolt = self.t_bool();
+        let exists = self.op(Op::ULessThan, boolt, &[j, w.count])?;
+        let t = self.op(Op::IAdd, u32t, &[w.base, j])?;
+        let t = self.glsl(GLOp::UMin, u32t, &[t, w.last])?;
+        let p = self.slot_ptr(t, 2)?;
+        let flag = self.op(Op::Load, u32t, &[p])?;
+        let zero = self.c_u32(0);
+        let on = self.op(Op::INotEqual, boolt, &[flag, zero])?;
+        self.op(Op::LogicalAnd, boolt, &[exists, on])
+    }
+
+    /// Whether lane `j` is in the caller's group (executes the collective, in the mask).
+    fn in_group(&mut self, w: &WarpView, j: Word) -> Res<Word> {
+        let boolt = self.t_bool();
+        let a = self.lane_active(w, j)?;
+        let m = self.bit_set(w.mask, j)?;
+        self.op(Op::LogicalAnd, boolt, &[a, m])
+    }
+
+    /// Lane `j`'s operand words.
+    fn lane_words(&mut self, w: &WarpView, j: Word) -> Res<(Word, Word)> {
+        let u32t = self.t_u32();
+        if w.subgroup {
+            self.cap(Capability::GroupNonUniformShuffle);
+            let scope = self.c_u32(spirv::Scope::Subgroup as u32);
+            let lo = self.op(Op::GroupNonUniformShuffle, u32t, &[scope, w.lo, j])?;
+            let hi = if w.wide {
+                self.op(Op::GroupNonUniformShuffle, u32t, &[scope, w.hi, j])?
+            } else {
+                self.c_u32(0)
+            };
+            return Ok((lo, hi));
+        }
+        let t = self.op(Op::IAdd, u32t, &[w.base, j])?;
+        let t = self.glsl(GLOp::UMin, u32t, &[t, w.last])?;
+        let p = self.slot_ptr(t, 0)?;
+        let lo = self.op(Op::Load, u32t, &[p])?;
+        let hi = if w.wide {
+            let p = self.slot_ptr(t, 1)?;
+            self.op(Op::Load, u32t, &[p])?
+        } else {
+            self.c_u32(0)
+        };
+        Ok((lo, hi))
+    }
+
+    /// `for (j = 0; j < 32; j++) accs = body(j, accs)`; `body` must not open blocks.
+    fn lane_loop(
+        &mut self,
+        inits: &[(Word, Word)],
+        body: &mut LaneBody<'_, Self>,
+    ) -> Res<Vec<Word>> {
+        let u32t = self.t_u32();
+        let boolt = self.t_bool();
+        let pre = self.cur_label;
+        let (header, body_l, cont, merge) = (self.b.id(), self.b.id(), self.b.id(), self.b.id());
+        let j_next = self.b.id();
+        let nexts: Vec<Word> = inits.iter().map(|_| self.b.id()).collect();
+        let zero = self.c_u32(0);
+        let one = self.c_u32(1);
+        let k32 = self.c_u32(32);
+        self.branch(header)?;
+        self.begin_block(header)?;
+        let phi = |e: &mut Self, ty: Word, init: Word, next: Word| {
+            e.op_raw(
+                Op::Phi,
+                Some(ty),
+                vec![
+                    Operand::IdRef(init),
+                    Operand::IdRef(pre),
+                    Operand::IdRef(next),
+                    Operand::IdRef(cont),
+                ],
+            )
+        };
+        let j = phi(self, u32t, zero, j_next)?;
+        let mut accs = Vec::new();
+        for ((ty, init), next) in inits.iter().zip(&nexts) {
+            accs.push(phi(self, *ty, *init, *next)?);
+        }
+        let go = self.op(Op::ULessThan, boolt, &[j, k32])?;
+        self.b
+            .loop_merge(merge, cont, spirv::LoopControl::NONE, [])
+            .map_err(internal)?;
+        self.b
+            .branch_conditional(go, body_l, merge, [])
+            .map_err(internal)?;
+        self.begin_block(body_l)?;
+        let new = body(self, j, &accs)?;
+        for (((ty, _), next), v) in inits.iter().zip(&nexts).zip(new) {
+            self.op_with_id(Op::CopyObject, *ty, *next, &[v])?;
+        }
+        self.op_with_id(Op::IAdd, u32t, j_next, &[j, one])?;
+        self.branch(cont)?;
+        self.begin_block(cont)?;
+        self.branch(header)?;
+        self.begin_block(merge)?;
+        Ok(accs)
+    }
+
+    /// A warp collective: `GroupNonUniform` operations when the subgroup is 32 wide, else the
+    /// shared-memory emulation (every thread of the block executes it; see `predicate`).
+    fn collective(&mut self, result: Option<Value>, inst: &Inst) -> Res<Option<Word>> {
+        let subgroup = self.opts.subgroup_size == 32;
+        let u32t = self.t_u32();
+        let boolt = self.t_bool();
+        if let Inst::SyncWarp { .. } = inst {
+            if subgroup {
+                self.uses_subgroups = true;
+                let s = self.c_u32(spirv::Scope::Subgroup as u32);
+                let sem = self.c_u32(
+                    (spirv::MemorySemantics::ACQUIRE_RELEASE
+                        | spirv::MemorySemantics::WORKGROUP_MEMORY
+                        | spirv::MemorySemantics::UNIFORM_MEMORY)
+                        .bits(),
+                );
+                self.b.control_barrier(s, s, sem).map_err(internal)?;
+            } else {
+                self.control_barrier()?;
+            }
+            return Ok(None);
+        }
+        let all = self.c_u32(u32::MAX);
+        let t_true = self.c_bool(true);
+        // The operand and mask.
+        let (mask, operand, operand_ty) = match inst {
+            Inst::Shuffle { mask, value, .. }
+            | Inst::Match { mask, value, .. }
+            | Inst::WarpReduce { mask, value, .. } => (
+                self.get(*mask)?,
+                self.get(*value)?,
+                self.ty(*value)?.clone(),
+            ),
+            Inst::Vote { mask, pred, .. } => (self.get(*mask)?, self.get(*pred)?, Type::Bool),
+            _ => (all, t_true, Type::Bool),
+        };
+        let (lo, hi) = self.split_words(operand, &operand_ty)?;
+        let wide = Self::mem_int_bits(&operand_ty) == 64;
+        let zero = self.c_u32(0);
+        let one = self.c_u32(1);
+        let mut w = WarpView {
+            subgroup,
+            lane: zero,
+            mask,
+            lo,
+            hi,
+            wide,
+            base: zero,
+            count: zero,
+            last: zero,
+            active: zero,
+        };
+        if subgroup {
+            self.uses_subgroups = true;
+            self.cap(Capability::GroupNonUniform);
+            let var = self
+                .subgroup_lane_var
+                .ok_or_else(|| SpirvError::Invalid("no subgroup lane input".into()))?;
+            w.lane = self.op(Op::Load, u32t, &[var])?;
+            w.active = self.subgroup_ballot(t_true)?;
+        } else {
+            let t = self.linear_tid()?;
+            let k31 = self.c_u32(31);
+            w.lane = self.op(Op::BitwiseAnd, u32t, &[t, k31])?;
+            let not31 = self.c_u32(!31);
+            w.base = self.op(Op::BitwiseAnd, u32t, &[t, not31])?;
+            let [bx, by, bz] = self.block_size;
+            let xy = self.op(Op::IMul, u32t, &[bx, by])?;
+            let n = self.op(Op::IMul, u32t, &[xy, bz])?;
+            w.last = self.op(Op::ISub, u32t, &[n, one])?;
+            let left = self.op(Op::ISub, u32t, &[n, w.base])?;
+            let k32 = self.c_u32(32);
+            w.count = self.glsl(GLOp::UMin, u32t, &[left, k32])?;
+            let act = self.op(Op::INotEqual, boolt, &[mask, zero])?;
+            let act = self.op(Op::Select, u32t, &[act, one, zero])?;
+            let p = self.slot_ptr(t, 0)?;
+            self.b.store(p, lo, None, []).map_err(internal)?;
+            if wide {
+                let p = self.slot_ptr(t, 1)?;
+                self.b.store(p, hi, None, []).map_err(internal)?;
+            }
+            let p = self.slot_ptr(t, 2)?;
+            self.b.store(p, act, None, []).map_err(internal)?;
+            self.control_barrier()?;
+        }
+        let r = match inst {
+            Inst::Shuffle {
+                kind,
+                lane_or_delta,
+                width,
+                ..
+            } => {
+                let b = self.get(*lane_or_delta)?;
+                let width = self.get(*width)?;
+                let k32 = self.c_u32(32);
+                let k31 = self.c_u32(31);
+                let lane = w.lane;
+                let seg = self.op(Op::ISub, u32t, &[k32, width])?;
+                let min_lane = self.op(Op::BitwiseAnd, u32t, &[lane, seg])?;
+                let not_seg = self.op(Op::Not, u32t, &[seg])?;
+                let in_seg = self.op(Op::BitwiseAnd, u32t, &[k31, not_seg])?;
+                let max_lane = self.op(Op::BitwiseOr, u32t, &[min_lane, in_seg])?;
+                let (j, valid) = match kind {
+                    ShuffleKind::Idx => {
+                        let off = self.op(Op::BitwiseAnd, u32t, &[b, in_seg])?;
+                        (self.op(Op::BitwiseOr, u32t, &[min_lane, off])?, t_true)
+                    }
+                    ShuffleKind::Up => {
+                        let j = self.op(Op::ISub, u32t, &[lane, b])?;
+                        (j, self.op(Op::SGreaterThanEqual, boolt, &[j, min_lane])?)
+                    }
+                    ShuffleKind::Down => {
+                        let j = self.op(Op::IAdd, u32t, &[lane, b])?;
+                        (j, self.op(Op::SLessThanEqual, boolt, &[j, max_lane])?)
+                    }
+                    ShuffleKind::Xor => {
+                        let j = self.op(Op::BitwiseXor, u32t, &[lane, b])?;
+                        (j, self.op(Op::SLessThanEqual, boolt, &[j, max_lane])?)
+                    }
+                };
+                let in_range = self.op(Op::ULessThan, boolt, &[j, k32])?;
+                let valid = self.op(Op::LogicalAnd, boolt, &[valid, in_range])?;
+                let src = self.op(Op::Select, u32t, &[valid, j, lane])?;
+                let (slo, shi) = self.lane_words(&w, src)?;
+                let ok = self.in_group(&w, src)?;
+                let rlo = self.op(Op::Select, u32t, &[ok, slo, w.lo])?;
+                let rhi = self.op(Op::Select, u32t, &[ok, shi, w.hi])?;
+                self.join_words(rlo, rhi, &operand_ty)?
+            }
+            Inst::Vote { kind, .. } => {
+                let (ballot, group) = if subgroup {
+                    let g = self.op(Op::BitwiseAnd, u32t, &[mask, w.active])?;
+                    let b = self.subgroup_ballot(operand)?;
+                    (self.op(Op::BitwiseAnd, u32t, &[b, g])?, g)
+                } else {
+                    let accs =
+                        self.lane_loop(&[(u32t, zero), (u32t, zero)], &mut |e, j, acc| {
+                            let u32t = e.t_u32();
+                            let boolt = e.t_bool();
+                            let one = e.c_u32(1);
+                            let zero = e.c_u32(0);
+                            let bit = e.op(Op::ShiftLeftLogical, u32t, &[one, j])?;
+                            let ing = e.in_group(&w, j)?;
+                            let (p, _) = e.lane_words(&w, j)?;
+                            let p = e.op(Op::INotEqual, boolt, &[p, zero])?;
+                            let both = e.op(Op::LogicalAnd, boolt, &[ing, p])?;
+                            let bset = e.op(Op::BitwiseOr, u32t, &[nth(acc, 0)?, bit])?;
+                            let b = e.op(Op::Select, u32t, &[both, bset, nth(acc, 0)?])?;
+                            let gset = e.op(Op::BitwiseOr, u32t, &[nth(acc, 1)?, bit])?;
+                            let g = e.op(Op::Select, u32t, &[ing, gset, nth(acc, 1)?])?;
+                            Ok(vec![b, g])
+                        })?;
+                    (nth(&accs, 0)?, nth(&accs, 1)?)
+                };
+                let as_bool = match kind {
+                    VoteKind::Ballot => None,
+                    VoteKind::Any => Some(self.op(Op::INotEqual, boolt, &[ballot, zero])?),
+                    VoteKind::All => Some(self.op(Op::IEqual, boolt, &[ballot, group])?),
+                };
+                match as_bool {
+                    None => ballot,
+                    Some(c) => self.bool_result(result, c)?,
+                }
+            }
+            Inst::ActiveMask => {
+                if subgroup {
+                    w.active
+                } else {
+                    let accs = self.lane_loop(&[(u32t, zero)], &mut |e, j, acc| {
+                        let u32t = e.t_u32();
+                        let one = e.c_u32(1);
+                        let bit = e.op(Op::ShiftLeftLogical, u32t, &[one, j])?;
+                        let a = e.lane_active(&w, j)?;
+                        let set = e.op(Op::BitwiseOr, u32t, &[nth(acc, 0)?, bit])?;
+                        Ok(vec![e.op(Op::Select, u32t, &[a, set, nth(acc, 0)?])?])
+                    })?;
+                    nth(&accs, 0)?
+                }
+            }
+            Inst::Match { kind, .. } => {
+                let accs = self.lane_loop(
+                    &[(u32t, zero), (u32t, zero), (boolt, t_true)],
+                    &mut |e, j, acc| {
+                        let u32t = e.t_u32();
+                        let boolt = e.t_bool();
+                        let one = e.c_u32(1);
+                        let bit = e.op(Op::ShiftLeftLogical, u32t, &[one, j])?;
+                        let ing = e.in_group(&w, j)?;
+                        let (lo, hi) = e.lane_words(&w, j)?;
+                        let eq_lo = e.op(Op::IEqual, boolt, &[lo, w.lo])?;
+                        let eq_hi = e.op(Op::IEqual, boolt, &[hi, w.hi])?;
+                        let eq = e.op(Op::LogicalAnd, boolt, &[eq_lo, eq_hi])?;
+                        let hit = e.op(Op::LogicalAnd, boolt, &[ing, eq])?;
+                        let aset = e.op(Op::BitwiseOr, u32t, &[nth(acc, 0)?, bit])?;
+                        let any = e.op(Op::Select, u32t, &[hit, aset, nth(acc, 0)?])?;
+                        let gset = e.op(Op::BitwiseOr, u32t, &[nth(acc, 1)?, bit])?;
+                        let g = e.op(Op::Select, u32t, &[ing, gset, nth(acc, 1)?])?;
+                        let not_in = e.op(Op::LogicalNot, boolt, &[ing])?;
+                        let fine = e.op(Op::LogicalOr, boolt, &[not_in, eq])?;
+                        let all = e.op(Op::LogicalAnd, boolt, &[nth(acc, 2)?, fine])?;
+                        Ok(vec![any, g, all])
+                    },
+                )?;
+                match kind {
+                    MatchKind::Any => nth(&accs, 0)?,
+                    MatchKind::All => {
+                        self.op(Op::Select, u32t, &[nth(&accs, 2)?, nth(&accs, 1)?, zero])?
+                    }
+                }
+            }
+            Inst::WarpReduce { op, .. } => {
+                let identity = self.c_u32(match op {
+                    ReduceOp::And | ReduceOp::UMin => u32::MAX,
+                    ReduceOp::SMin => i32::MAX as u32,
+                    ReduceOp::SMax => i32::MIN as u32,
+                    _ => 0,
+                });
+                let op = *op;
+                let accs = self.lane_loop(&[(u32t, identity)], &mut |e, j, acc| {
+                    let u32t = e.t_u32();
+                    let ing = e.in_group(&w, j)?;
+                    let (v, _) = e.lane_words(&w, j)?;
+                    let a = nth(acc, 0)?;
+                    let r = match op {
+                        ReduceOp::Add => e.op(Op::IAdd, u32t, &[a, v])?,
+                        ReduceOp::And => e.op(Op::BitwiseAnd, u32t, &[a, v])?,
+                        ReduceOp::Or => e.op(Op::BitwiseOr, u32t, &[a, v])?,
+                        ReduceOp::Xor => e.op(Op::BitwiseXor, u32t, &[a, v])?,
+                        ReduceOp::SMin => e.glsl(GLOp::SMin, u32t, &[a, v])?,
+                        ReduceOp::SMax => e.glsl(GLOp::SMax, u32t, &[a, v])?,
+                        ReduceOp::UMin => e.glsl(GLOp::UMin, u32t, &[a, v])?,
+                        ReduceOp::UMax => e.glsl(GLOp::UMax, u32t, &[a, v])?,
+                    };
+                    Ok(vec![e.op(Op::Select, u32t, &[ing, r, a])?])
+                })?;
+                nth(&accs, 0)?
+            }
+            _ => return Err(SpirvError::Invalid("not a warp collective".into())),
+        };
+        if !subgroup {
+            // Nobody may overwrite the slots before every lane has read them.
+            self.control_barrier()?;
+        }
+        Ok(Some(r))
+    }
+
+    /// A vote result as the type of `result` (`i1`, or an integer 0 / 1).
+    fn bool_result(&mut self, result: Option<Value>, c: Word) -> Res<Word> {
+        let Some(r) = result else {
+            return Ok(c);
+        };
+        match self.ty(r)?.clone() {
+            Type::Bool => Ok(c),
+            t => {
+                let ty = self.spv_type(&t)?;
+                let bits = Self::mem_int_bits(&t);
+                let one = self.constant(ty, 1, bits);
+                let zero = self.constant(ty, 0, bits);
+                self.op(Op::Select, ty, &[c, one, zero])
+            }
         }
     }
 }

@@ -32,27 +32,64 @@
 //! variables whose address is only loaded and stored through are typed `Function` variables;
 //! other locals (arrays, structs, variables whose address escapes) are `Function` arrays of
 //! `u32` addressed by byte offsets. A generic pointer is given the space of the pointers it is
-//! computed from (a flow analysis through local variables); a generic pointer that may point
+//! computed from (a flow analysis through local variables; locals that one pointer may
+//! point into share one `Function` word array); a generic pointer that may point
 //! into two different spaces, or a pointer to shared or local memory stored into global or
 //! shared memory, is reported as [`SpirvError::Unsupported`]. Pointers loaded from global or
 //! shared memory are taken to point to global memory.
 //!
+//! # Float exactness
+//! Every float `add`, `sub`, `mul`, `div` and `rem` carries `NoContraction` (CUDA rounds each
+//! operation; nvcc contracts only explicit `fma` calls). Where Vulkan promises less than
+//! IEEE and the device has `Float64` ([`SpirvOptions::float64`]): `f32` division and square
+//! root are computed in `f64` and rounded once more (correctly rounded: 53 bits hold
+//! 2 × 24 + 2), and `fmaf` is an exact `f64` product plus a sum rounded to odd, then rounded
+//! to `f32` (Vulkan's `Fma` may be an unfused multiply-add: it is on lavapipe). `fmod` is an
+//! exact reduction loop (Vulkan's `OpFRem` is `x - y * trunc(x / y)`), and signed `%` is
+//! `a - (a / b) * b` (NVIDIA's `OpSRem` is wrong for negative operands). The execution modes
+//! `SignedZeroInfNanPreserve` and `DenormPreserve` are declared where the device supports
+//! them ([`SpirvOptions`]); a device that can neither preserve nor be told to preserve `f32`
+//! subnormals (NVIDIA's driver reports `shaderDenormPreserveFloat32 = false`) flushes them.
+//!
 //! # Accuracy of math builtins
 //! The `f32` builtins use GLSL.std.450 where it has the function (`sin`, `cos`, `tan`,
-//! the inverse and hyperbolic functions, `exp`, `exp2`, `log`, `log2`, `pow`, `sqrt`,
-//! `rsqrt`, `fma`, `floor`, …): their accuracy is the Vulkan implementation's (Vulkan only
-//! guarantees a few ulp, and absolute error 2^-11 for `sin`/`cos`), not CUDA's. `exp10`,
-//! `log10`, `expm1`, `log1p`, `cbrt`, `hypot`, `sinpi`, `cospi` are composed from them (less
-//! accurate near the edge cases); `erf`, `erfc`, `normcdf` use a rational approximation
-//! (about 1e-7 absolute error). `f64` builtins other than `sqrt`, `fma`, rounding, `fabs`,
-//! `fmin`/`fmax`, `ldexp` are unsupported (GLSL.std.450 has no double transcendentals).
+//! the inverse and hyperbolic functions, `exp`, `exp2`, `log`, `log2`, `pow`, `rsqrt`,
+//! `floor`, …): their accuracy is the Vulkan implementation's (Vulkan only guarantees a few
+//! ulp, and absolute error 2^-11 for `sin`/`cos`), not CUDA's. `exp10`, `log10`, `expm1`,
+//! `log1p`, `cbrt`, `hypot`, `sinpi`, `cospi` are composed from them (less accurate near the
+//! edge cases); `erf`, `erfc`, `normcdf` use a rational approximation (about 1e-7 absolute
+//! error). `f64` builtins other than `sqrt`, `fma`, rounding, `fabs`, `fmin`/`fmax`, `ldexp`
+//! are unsupported (GLSL.std.450 has no double transcendentals). The CUDA driver links the
+//! device math library (`stdlib/device/math.cu`) instead, which needs only the exact
+//! operations above.
 //!
 //! # Warps
-//! Warp collectives use `GroupNonUniform*` operations when [`SpirvOptions::subgroup_size`] is
-//! 32; otherwise they are [`SpirvError::Unsupported`] (emulation is future work).
+//! CUDA lanes are linear thread ids modulo 32. With [`SpirvOptions::subgroup_size`] 32 (the
+//! runtime then requires 32-wide subgroups, full ones when the block's x size is a multiple
+//! of 32) collectives use `GroupNonUniform` operations: `Ballot` for votes and
+//! `__activemask`, `Shuffle` for `__shfl*_sync` (the source lane computed with CUDA's width
+//! rules; a source outside the caller's group gives the caller's own value), a loop of
+//! shuffles over the 32 lanes for `__match_*_sync` and `__reduce_*_sync`, and a subgroup
+//! control barrier for `__syncwarp`. A collective's group is its mask restricted to the lanes
+//! that execute it, as in the reference executor. This needs invocations to be numbered in
+//! subgroups by linear local id, as NVIDIA's driver does (measured on an H100).
+//!
+//! With any other subgroup size, warps are emulated through a `Workgroup` array of 3 words
+//! per thread: each thread writes its operand and whether it takes part, a workgroup barrier,
+//! each thread reads its warp's slots and computes its result, a second barrier. Every
+//! thread of the block must reach those barriers, so [`predicate`] first rewrites the kernel
+//! so that collectives and barriers never sit under thread-dependent control flow.
+//! `__syncwarp` becomes a workgroup barrier.
+//!
+//! # Debugging and printing
+//! `printf` and `__trap()` / `assert` in device code are reported as
+//! [`SpirvError::Unsupported`] (Vulkan has no device printf in core and cannot abort a
+//! dispatch). `clock()` / `clock64()` read `OpReadClockKHR` (subgroup scope):
+//! [`SpirvKernel::uses_clock`] tells the runtime to require `VK_KHR_shader_clock`.
 
 mod emit;
 pub mod inline;
+pub mod predicate;
 
 use cwcc_simt::ir::{AddrSpace, Module, ParamKind};
 use std::fmt;
@@ -67,11 +104,26 @@ pub const SPEC_DYNAMIC_SHARED_WORDS: u32 = 3;
 /// How to compile.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpirvOptions {
-    /// The device's subgroup size; warp collectives are compiled only when it is 32.
+    /// The device's subgroup size: 32 compiles warp collectives to `GroupNonUniform`
+    /// operations, any other size to the shared-memory emulation (see the crate docs).
     pub subgroup_size: u32,
     /// Use `SPV_EXT_shader_atomic_float_add` for float `atomicAdd` on global memory
     /// (otherwise a compare-exchange loop).
     pub atomic_float_add: bool,
+    /// The device has `Float64`: `f32` division and square root are then computed in `f64`
+    /// and rounded once more, which gives CUDA's correctly rounded results (Vulkan only
+    /// promises 2.5 ulp for `OpFDiv` and about 3 ulp for `sqrt`).
+    pub float64: bool,
+    /// Declare `DenormPreserve` for `f32` (the device has `shaderDenormPreserveFloat32`):
+    /// CUDA keeps subnormal results without `--use_fast_math`, while Vulkan drivers may
+    /// flush them to zero (NVIDIA's does).
+    pub denorm_preserve_f32: bool,
+    /// Declare `DenormPreserve` for `f64` (`shaderDenormPreserveFloat64`).
+    pub denorm_preserve_f64: bool,
+    /// Declare `SignedZeroInfNanPreserve` for `f32` and `f64` where the device has
+    /// `shaderSignedZeroInfNanPreserveFloat32` / `Float64` (bit 0: f32, bit 1: f64): without
+    /// it a driver may assume no infinities or NaNs, as fast math does.
+    pub preserve_inf_nan: u8,
 }
 
 impl Default for SpirvOptions {
@@ -79,6 +131,10 @@ impl Default for SpirvOptions {
         SpirvOptions {
             subgroup_size: 32,
             atomic_float_add: false,
+            float64: true,
+            denorm_preserve_f32: false,
+            denorm_preserve_f64: false,
+            preserve_inf_nan: 0,
         }
     }
 }
@@ -132,6 +188,9 @@ pub struct SpirvKernel {
     pub uses_dynamic_shared: bool,
     /// Whether the module uses subgroup operations (needs subgroup size 32).
     pub uses_subgroups: bool,
+    /// Whether the module reads the clock (`OpReadClockKHR`: needs `VK_KHR_shader_clock`
+    /// with `shaderSubgroupClock`).
+    pub uses_clock: bool,
 }
 
 impl SpirvKernel {
