@@ -28,6 +28,7 @@
 pub mod npy;
 pub mod vulkan;
 pub mod wasm;
+pub mod webgpu;
 
 use cwcc_simt::interp::{self, ArgValue, Memory};
 use cwcc_simt::ir::{FloatWidth, Module, ParamKind, Type};
@@ -43,6 +44,8 @@ pub enum Backend {
     Wasm,
     /// SPIR-V on a Vulkan device (a GPU, or Mesa's lavapipe on the CPU).
     Vulkan,
+    /// WGSL on a WebGPU adapter through wgpu.
+    WebGpu,
 }
 
 /// A device buffer allocated by a [`Runtime`].
@@ -199,6 +202,16 @@ enum Device {
     Interp(Box<(Module, Memory)>),
     Wasm(Box<wasm::WasmDevice>),
     Vulkan(Box<VulkanState>),
+    WebGpu(Box<WebGpuState>),
+}
+
+/// The WebGPU backend's state: the device and its heap, the per-thread module kernels are
+/// compiled from, the heap offset of the module-globals area and the kernels compiled so far.
+struct WebGpuState {
+    device: webgpu::WebGpuDevice,
+    module: Module,
+    globals_base: u64,
+    kernels: std::collections::HashMap<String, cwcc_wgsl::WgslKernel>,
 }
 
 /// The Vulkan backend's state: the device, the per-thread module it compiles kernels from,
@@ -249,6 +262,31 @@ impl Runtime {
         })
     }
 
+    /// A runtime running `module` (in the `simt` phase, math builtins linked as wanted) on
+    /// the best WebGPU adapter of the machine (through wgpu); kernels are compiled to WGSL at
+    /// first launch. The module's `__device__` / `__constant__` variables are placed in the
+    /// device heap with their initial bytes now.
+    pub fn with_webgpu(module: Module) -> Result<Runtime, RuntimeError> {
+        let mut device = webgpu::WebGpuDevice::new()
+            .map_err(|e| RuntimeError::Load(format!("no usable WebGPU adapter: {e}")))?;
+        let globals = cwcc_wgsl::module_globals(&module);
+        let globals_base = device
+            .alloc(globals.size as usize)
+            .map_err(RuntimeError::Buffer)?;
+        device
+            .write(globals_base, &globals.init)
+            .map_err(RuntimeError::Buffer)?;
+        Ok(Runtime {
+            device: Device::WebGpu(Box::new(WebGpuState {
+                device,
+                module,
+                globals_base,
+                kernels: std::collections::HashMap::new(),
+            })),
+            buffers: Vec::new(),
+        })
+    }
+
     /// The name of the device kernels run on (the Vulkan device's name; `interp`, `wasm`).
     pub fn device_name(&self) -> String {
         match &self.device {
@@ -258,6 +296,15 @@ impl Runtime {
                 "{} (Vulkan, subgroup size {})",
                 state.device.name(),
                 state.device.subgroup_size()
+            ),
+            Device::WebGpu(state) => format!(
+                "{} (WebGPU through wgpu, {} timing)",
+                state.device.name(),
+                if state.device.has_timestamps() {
+                    "timestamp-query"
+                } else {
+                    "wall-clock"
+                }
             ),
         }
     }
@@ -275,6 +322,7 @@ impl Runtime {
             Device::Interp(_) => Backend::Interp,
             Device::Wasm(_) => Backend::Wasm,
             Device::Vulkan(_) => Backend::Vulkan,
+            Device::WebGpu(_) => Backend::WebGpu,
         }
     }
 
@@ -283,6 +331,12 @@ impl Runtime {
         match &self.device {
             Device::Interp(device) => device.0.kernels.iter().map(|k| k.name.clone()).collect(),
             Device::Vulkan(state) => state
+                .module
+                .kernels
+                .iter()
+                .map(|k| k.name.clone())
+                .collect(),
+            Device::WebGpu(state) => state
                 .module
                 .kernels
                 .iter()
@@ -324,6 +378,7 @@ impl Runtime {
                     .device_address(buffer)
                     .map_err(RuntimeError::Buffer)?
             }
+            Device::WebGpu(state) => state.device.alloc(len).map_err(RuntimeError::Buffer)?,
         };
         self.buffers.push((address, len));
         Ok(Buffer {
@@ -360,6 +415,10 @@ impl Runtime {
                 bytes.truncate(len);
                 Ok(bytes)
             }
+            Device::WebGpu(state) => state
+                .device
+                .read(address, len)
+                .map_err(RuntimeError::Buffer),
         }
     }
 
@@ -392,6 +451,10 @@ impl Runtime {
                     .write(handle, bytes)
                     .map_err(RuntimeError::Buffer)
             }
+            Device::WebGpu(state) => state
+                .device
+                .write(address, bytes)
+                .map_err(RuntimeError::Buffer),
         }
     }
 
@@ -409,9 +472,10 @@ impl Runtime {
     /// The parameters of a kernel, if it exists.
     fn params(&self, kernel: &str) -> Option<Vec<ParamSpec>> {
         match &self.device {
-            Device::Interp(_) | Device::Vulkan(_) => {
+            Device::Interp(_) | Device::Vulkan(_) | Device::WebGpu(_) => {
                 let module = match &self.device {
                     Device::Vulkan(state) => &state.module,
+                    Device::WebGpu(state) => &state.module,
                     Device::Interp(device) => &device.0,
                     Device::Wasm(_) => return None,
                 };
@@ -542,6 +606,14 @@ impl Runtime {
                     warnings: Vec::new(),
                 })
             }
+            Device::WebGpu(state) => {
+                let elapsed = launch_webgpu(state, kernel, grid, block, shared_bytes, &values)?;
+                Ok(LaunchStats {
+                    elapsed,
+                    stdout: String::new(),
+                    warnings: Vec::new(),
+                })
+            }
             Device::Interp(device) => {
                 let (module, memory) = &mut **device;
                 let report =
@@ -584,10 +656,7 @@ fn launch_vulkan(
     values: &[ArgValue],
 ) -> Result<Duration, RuntimeError> {
     if !state.kernels.contains_key(kernel) {
-        let options = cwcc_spirv::SpirvOptions {
-            subgroup_size: state.device.subgroup_size(),
-            ..cwcc_spirv::SpirvOptions::default()
-        };
+        let options = state.device.spirv_options();
         let compiled = cwcc_spirv::compile(&state.module, kernel, &options)
             .map_err(|e| RuntimeError::Load(e.to_string()))?;
         state.kernels.insert(kernel.to_string(), compiled);
@@ -612,6 +681,48 @@ fn launch_vulkan(
     state
         .device
         .launch(compiled, grid, block, shared_bytes, &params)
+        .map_err(|e| RuntimeError::Launch(format!("kernel `{kernel}`: {e}")))
+}
+
+/// Compiles (once) and launches a kernel on the WebGPU device.
+fn launch_webgpu(
+    state: &mut WebGpuState,
+    kernel: &str,
+    grid: [u32; 3],
+    block: [u32; 3],
+    shared_bytes: u64,
+    values: &[ArgValue],
+) -> Result<Duration, RuntimeError> {
+    if !state.kernels.contains_key(kernel) {
+        let compiled =
+            cwcc_wgsl::compile(&state.module, kernel, &cwcc_wgsl::WgslOptions::default())
+                .map_err(|e| RuntimeError::Load(e.to_string()))?;
+        state.kernels.insert(kernel.to_string(), compiled);
+    }
+    let Some(compiled) = state.kernels.get(kernel) else {
+        return Err(RuntimeError::Load(format!(
+            "kernel `{kernel}` did not compile"
+        )));
+    };
+    let bytes: Vec<Vec<u8>> = values
+        .iter()
+        .zip(&compiled.params)
+        .map(|(value, slot)| {
+            let mut b = arg_bytes(value);
+            b.resize(slot.size as usize, 0);
+            b
+        })
+        .collect();
+    state
+        .device
+        .launch(
+            compiled,
+            grid,
+            block,
+            shared_bytes,
+            &bytes,
+            state.globals_base,
+        )
         .map_err(|e| RuntimeError::Launch(format!("kernel `{kernel}`: {e}")))
 }
 

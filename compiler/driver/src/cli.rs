@@ -134,6 +134,12 @@ pub struct Cli {
     #[arg(long = "use_fast_math", alias = "use-fast-math")]
     pub use_fast_math: bool,
 
+    /// WebAssembly: run thread loops four threads at a time with SIMD128 (clang's spelling).
+    /// Off by default: on the benchmark kernels it is still slower than the scalar loops
+    /// (docs/benchmarks.md).
+    #[arg(long = "msimd128")]
+    pub wasm_simd: bool,
+
     /// nvcc's -gencode (accepted and ignored).
     #[arg(long = "gencode", alias = "generate-code", value_name = "SPEC")]
     pub gencode: Vec<String>,
@@ -248,7 +254,7 @@ const NVCC_VALUE_OPTIONS: &[&str] = &[
 ];
 
 /// nvcc flags without a value, spelled with one dash, that cwcc understands.
-const NVCC_FLAGS: &[&str] = &["lineinfo", "use_fast_math", "Werror"];
+const NVCC_FLAGS: &[&str] = &["lineinfo", "use_fast_math", "Werror", "msimd128"];
 
 /// nvcc flags without effect in cwcc.
 const NVCC_IGNORED_FLAGS: &[&str] = &[

@@ -142,6 +142,21 @@ pub fn to_wasm(
     print_after: &[String],
     time_passes: bool,
 ) -> Result<(Vec<u8>, PassReport), String> {
+    to_wasm_with(
+        out,
+        print_after,
+        time_passes,
+        &cwcc_wasm::WasmOptions::default(),
+    )
+}
+
+/// [`to_wasm`] with the WASM backend's options.
+pub fn to_wasm_with(
+    out: &FrontEndOutput,
+    print_after: &[String],
+    time_passes: bool,
+    options: &cwcc_wasm::WasmOptions,
+) -> Result<(Vec<u8>, PassReport), String> {
     let mut pipeline: Vec<&str> = Vec::new();
     for name in STANDARD_PASSES.iter().chain(CPU_PASSES) {
         if !pipeline.contains(name) {
@@ -164,7 +179,7 @@ pub fn to_wasm(
     };
     let (mut module, mut report) = to_simt(out, &only(STANDARD_PASSES), time_passes)?;
     to_per_block(&mut module, &only(CPU_PASSES), time_passes, &mut report)?;
-    let bytes = cwcc_wasm::compile(&module).map_err(|e| e.to_string())?;
+    let bytes = cwcc_wasm::compile_with(&module, options).map_err(|e| e.to_string())?;
     Ok((bytes, report))
 }
 

@@ -148,7 +148,11 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
 
     match target {
         Some(Target::Wasm) => {
-            let (bytes, report) = match cwcc::to_wasm(&out, &cli.print_after, cli.time_passes) {
+            let options = cwcc_wasm::WasmOptions {
+                simd: cli.wasm_simd,
+            };
+            let wasm = cwcc::to_wasm_with(&out, &cli.print_after, cli.time_passes, &options);
+            let (bytes, report) = match wasm {
                 Ok(result) => result,
                 Err(message) => {
                     eprintln!("error: {}", message.trim_end());
@@ -161,12 +165,66 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                 .map_err(|e| format!("cannot write `{}`: {}", path.display(), io_reason(&e)))?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Target::Wgsl) => {
+            let written = match write_wgsl(&out, cli, input) {
+                Ok(written) => written,
+                Err(message) => {
+                    eprintln!("error: {}", message.trim_end());
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            if cli.verbose {
+                for path in written {
+                    eprintln!("wrote {}", path.display());
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Some(target) => Err(format!(
             "the {} backend is not built yet\n  = hint: `-o FILE.wasm` builds WebAssembly; `--emit=simt` prints the SIMT IR",
             target.name()
         )),
         None => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// `-o FILE.wgsl`: one WGSL module per kernel (see `cwcc_wgsl::compile_all`). A module with
+/// one kernel is written to FILE.wgsl; with several, kernel K goes to FILE-K.wgsl (K with
+/// every character that is not a letter or digit replaced by `_`). Returns the paths written.
+fn write_wgsl(
+    out: &cwcc::FrontEndOutput,
+    cli: &Cli,
+    input: &std::path::Path,
+) -> Result<Vec<std::path::PathBuf>, String> {
+    let (mut module, report) = cwcc::to_simt(out, &cli.print_after, cli.time_passes)?;
+    eprint!("{}{}", report.printed, report.timings);
+    cwcc::devlib::link_device_library(&mut module, &cwcc::devlib::is_always_native)?;
+    let kernels = cwcc_wgsl::compile_all(&module, &cwcc_wgsl::WgslOptions::default())
+        .map_err(|e| e.to_string())?;
+    let path = cli
+        .output
+        .clone()
+        .unwrap_or_else(|| input.with_extension("wgsl"));
+    let mut written = Vec::new();
+    for (name, source) in &kernels {
+        let target = if kernels.len() == 1 {
+            path.clone()
+        } else {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let safe: String = name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+            path.with_file_name(format!("{stem}-{safe}.wgsl"))
+        };
+        std::fs::write(&target, source)
+            .map_err(|e| format!("cannot write `{}`: {}", target.display(), io_reason(&e)))?;
+        written.push(target);
+    }
+    Ok(written)
 }
 
 /// Prints diagnostics; returns the number of errors (warnings count with `--Werror`).

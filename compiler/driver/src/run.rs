@@ -186,18 +186,15 @@ fn run(a: &RunArgs) -> Result<(), String> {
         ));
     }
     match a.backend {
-        BackendChoice::Native | BackendChoice::Webgpu => {
-            let name = match a.backend {
-                BackendChoice::Native => "native",
-                _ => "webgpu",
-            };
-            return Err(format!(
-                "the {name} backend is not built yet\n  = hint: use --backend wasm or --backend interp"
-            ));
+        BackendChoice::Native => {
+            return Err(
+                "the native backend is not built yet\n  = hint: use --backend wasm or --backend interp"
+                    .to_string(),
+            );
         }
-        BackendChoice::Interp | BackendChoice::Vulkan if ext == "wasm" => {
+        BackendChoice::Interp | BackendChoice::Vulkan | BackendChoice::Webgpu if ext == "wasm" => {
             return Err(format!(
-                "`{}` is a WebAssembly artifact: it runs on --backend wasm (or auto); the interp and vulkan backends run .cu files",
+                "`{}` is a WebAssembly artifact: it runs on --backend wasm (or auto); the interp, vulkan and webgpu backends run .cu files",
                 a.input.display()
             ));
         }
@@ -240,6 +237,7 @@ fn run(a: &RunArgs) -> Result<(), String> {
                 cwcc_runtime::Backend::Interp => "interp",
                 cwcc_runtime::Backend::Wasm => "wasm",
                 cwcc_runtime::Backend::Vulkan => "vulkan",
+                cwcc_runtime::Backend::WebGpu => "webgpu",
             }
         );
     }
@@ -293,6 +291,15 @@ fn load(a: &RunArgs, ext: &str) -> Result<Runtime, String> {
             let mut module = module;
             cwcc::devlib::link_device_library(&mut module, &cwcc::devlib::is_always_native)?;
             let rt = Runtime::with_vulkan(module).map_err(|e| e.to_string())?;
+            if a.verbose {
+                eprintln!("note: running on {}", rt.device_name());
+            }
+            Ok(rt)
+        }
+        BackendChoice::Webgpu => {
+            let mut module = module;
+            cwcc::devlib::link_device_library(&mut module, &cwcc::devlib::is_always_native)?;
+            let rt = Runtime::with_webgpu(module).map_err(|e| e.to_string())?;
             if a.verbose {
                 eprintln!("note: running on {}", rt.device_name());
             }

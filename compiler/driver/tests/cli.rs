@@ -124,7 +124,7 @@ fn missing_input_and_bad_flags_are_clear_errors() {
 #[test]
 fn backends_not_built_yet_say_so() {
     let file = scratch("ok2.cu", "__global__ void k() {}\n");
-    let out = std::env::temp_dir().join(format!("cwcc-cli-{}-k.wgsl", std::process::id()));
+    let out = std::env::temp_dir().join(format!("cwcc-cli-{}-k.o", std::process::id()));
     let o = cwcc(&[
         file.to_str().expect("utf-8 path"),
         "-o",
@@ -132,11 +132,33 @@ fn backends_not_built_yet_say_so() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("wgsl backend is not built yet"),
+        stderr(&o).contains("native backend is not built yet"),
         "{}",
         stderr(&o)
     );
     assert!(!out.exists());
+}
+
+#[test]
+fn wgsl_output_holds_the_kernel() {
+    let file = scratch(
+        "ok3.cu",
+        "__global__ void k(int* p) { p[threadIdx.x] = 1; }\n",
+    );
+    let out = std::env::temp_dir().join(format!("cwcc-cli-{}-k.wgsl", std::process::id()));
+    let o = cwcc(&[
+        file.to_str().expect("utf-8 path"),
+        "-o",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).expect("the .wgsl file is written");
+    assert!(text.contains("@compute"), "{text}");
+    assert!(
+        text.contains("@workgroup_size(block_x, block_y, block_z)"),
+        "{text}"
+    );
+    let _ = std::fs::remove_file(&out);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The conformance suite: every case in `testsuite/conformance` runs through `cwcc run` on the
-//! reference executor (`--backend interp`), on WebAssembly (`--backend wasm`) and on Vulkan
-//! (`--backend vulkan`, when the machine has a Vulkan device: lavapipe in CI), and its buffers
+//! reference executor (`--backend interp`), on WebAssembly (`--backend wasm`), on Vulkan
+//! (`--backend vulkan`, when the machine has a Vulkan device: lavapipe in CI) and on WebGPU
+//! (`--backend webgpu` through wgpu, when it finds an adapter), and its buffers
 //! must match the outputs that real CUDA produced on an H100 (integers exactly, floats within
 //! the case's `tolerance`).
 //!
@@ -122,10 +123,35 @@ fn run_case(dir: &Path, out_dir: &Path, backend: &str) -> Result<(), String> {
         &std::fs::read_to_string(dir.join("tolerance")).unwrap_or_else(|_| "exact".into()),
     )?;
     let _ = std::fs::remove_dir_all(out_dir);
-    let output = Command::new(env!("CARGO_BIN_EXE_cwcc"))
+    // `wasm-simd`: the kernel is compiled first with `-msimd128`, then the artifact runs.
+    let mut input = PathBuf::from("kernel.cu");
+    let mut backend = backend;
+    if backend == "wasm-simd" {
+        std::fs::create_dir_all(out_dir).map_err(|e| e.to_string())?;
+        let artifact = out_dir.join("kernel.wasm");
+        let output = Command::new(env!("CARGO_BIN_EXE_cwcc"))
+            .current_dir(dir)
+            .args(["kernel.cu", "-msimd128", "-o"])
+            .arg(&artifact)
+            .output()
+            .map_err(|e| format!("cannot run cwcc: {e}"))?;
+        if !output.status.success() {
+            let err = String::from_utf8_lossy(&output.stderr);
+            return Err(err.lines().next().unwrap_or("compile failed").to_string());
+        }
+        input = artifact;
+        backend = "wasm";
+    }
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cwcc"));
+    if backend == "vulkan" {
+        // The Khronos validation layer checks every launch where it is installed (CI installs
+        // it); any validation error fails the launch.
+        command.env("CWCC_VULKAN_VALIDATION", "1");
+    }
+    let output = command
         .current_dir(dir)
         .arg("run")
-        .arg("kernel.cu")
+        .arg(&input)
         .args(args_line.split_whitespace())
         .args(["--backend", backend, "--out-dir"])
         .arg(out_dir)
@@ -135,7 +161,9 @@ fn run_case(dir: &Path, out_dir: &Path, backend: &str) -> Result<(), String> {
         let err = String::from_utf8_lossy(&output.stderr);
         let first = err
             .lines()
-            .find(|l| l.starts_with("error"))
+            // libwayland prints this when wgpu's Vulkan instance probes for a display on a
+            // machine without one: noise, not cwcc's error.
+            .find(|l| l.starts_with("error") && !l.contains("XDG_RUNTIME_DIR"))
             .unwrap_or("cwcc run failed");
         return Err(first.to_string());
     }
@@ -186,6 +214,11 @@ fn conformance_cases_match_cuda_on_wasm() {
 }
 
 #[test]
+fn conformance_cases_match_cuda_on_wasm_with_simd128() {
+    run_suite("wasm-simd", "known_failures_wasm.txt", true);
+}
+
+#[test]
 fn conformance_cases_match_cuda_on_vulkan() {
     // CI installs Mesa's lavapipe; elsewhere a machine may have no Vulkan at all.
     let device = match cwcc_runtime::vulkan::VulkanDevice::new() {
@@ -201,6 +234,23 @@ fn conformance_cases_match_cuda_on_vulkan() {
     let list_device = device.contains("llvmpipe") && device.contains("LLVM 15");
     eprintln!("vulkan device: {device}");
     run_suite("vulkan", "known_failures_vulkan.txt", list_device);
+}
+
+#[test]
+fn conformance_cases_match_cuda_on_webgpu() {
+    // wgpu runs on the machine's Vulkan driver (lavapipe in CI); a machine may have none.
+    let device = match cwcc_runtime::webgpu::WebGpuDevice::new() {
+        Ok(device) => device.name().to_string(),
+        Err(why) => {
+            eprintln!("skipped: no WebGPU adapter ({why})");
+            return;
+        }
+    };
+    // The list was made on Debian 12's lavapipe (llvmpipe, LLVM 15) through wgpu's Vulkan
+    // backend; elsewhere a listed case that passes is reported, not an error.
+    let list_device = device.contains("llvmpipe") && device.contains("LLVM 15");
+    eprintln!("webgpu adapter: {device}");
+    run_suite("webgpu", "known_failures_webgpu.txt", list_device);
 }
 
 /// Runs every case on `backend`; cases listed in `known_file` must fail (when

@@ -165,9 +165,9 @@ fn run_errors_are_clear() {
         stderr(&o)
     );
 
-    let o = with(&["--kernel", "saxpy", "--backend", "webgpu"]);
+    let o = with(&["--kernel", "saxpy", "--backend", "native"]);
     assert!(
-        stderr(&o).contains("the webgpu backend is not built yet"),
+        stderr(&o).contains("the native backend is not built yet"),
         "{}",
         stderr(&o)
     );

@@ -4,7 +4,7 @@
 //! per-thread arrays, atomics, 64-bit and `f64` arithmetic; and the vector loop must really be
 //! there (the module contains `v128` instructions).
 
-use cwcc::{run_front_end, to_simt, to_wasm, FsLoader, Stage};
+use cwcc::{run_front_end, to_simt, to_wasm_with, FsLoader, Stage};
 use cwcc_frontend::pp::PpConfig;
 use cwcc_runtime::{KernelArg, Runtime};
 
@@ -80,7 +80,10 @@ fn wasm_bytes() -> Vec<u8> {
         &FsLoader,
         Stage::Hir,
     );
-    to_wasm(&out, &[], false).expect("compiles to wasm").0
+    let options = cwcc_wasm::WasmOptions { simd: true };
+    to_wasm_with(&out, &[], false, &options)
+        .expect("compiles to wasm")
+        .0
 }
 
 /// A buffer argument (bytes) or a scalar.

@@ -128,8 +128,14 @@ pub enum Phase {
 /// `%c = cmp.sge %t, %n` and `if %c { break }` is a *thread loop*: its iterations are
 /// distinct CUDA threads between two barriers, so they are independent and may run in any
 /// order or several at once (the WASM backend runs them four at a time with SIMD128). Its
-/// `continuing` region only steps the thread counters.
+/// `continuing` region only steps the thread counters: it adds one to the thread index and
+/// steps the [`THREAD_ID_LOCALS`] to the next thread, `x` fastest (`x += 1`; at `blockDim.x`,
+/// `x = 0` and `y` steps likewise, then `z`).
 pub const THREAD_INDEX_LOCAL: &str = "thread.index";
+
+/// The names of the `i32` locals holding `threadIdx.x/y/z` of a thread loop's current thread
+/// (see [`THREAD_INDEX_LOCAL`]).
+pub const THREAD_ID_LOCALS: [&str; 3] = ["thread.x", "thread.y", "thread.z"];
 
 /// A memory address space. Pointers are 64-bit in every space.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -70,6 +70,8 @@ pub(crate) struct ModuleContext<'a> {
     pub imports: &'a Imports,
     /// WebAssembly function index of each SIMT function.
     pub func_index: &'a dyn Fn(FuncId) -> u32,
+    /// Whether thread loops may use SIMD128.
+    pub simd: bool,
 }
 
 /// The frame size of each function, for stack bounds.
@@ -419,7 +421,7 @@ impl Emitter<'_, '_> {
                 Ok(())
             }
             StmtKind::Loop { body, continuing } => {
-                if self.simd.is_none() {
+                if self.simd.is_none() && self.cx.simd {
                     if let Some(plan) = self.plan_thread_loop(body, continuing) {
                         self.vector_thread_loop(plan)?;
                     }

@@ -124,8 +124,22 @@ impl Types {
     }
 }
 
-/// Compiles a per-block module to a WebAssembly binary, validated before it is returned.
+/// Code generation choices.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WasmOptions {
+    /// Run thread loops four threads at a time with SIMD128 where their body allows it
+    /// (`func/simd.rs`). Off by default: on the benchmark kernels (docs/benchmarks.md) the
+    /// vector loops are still 10–20% slower than the scalar ones on x86-64 wasmtime.
+    pub simd: bool,
+}
+
+/// Compiles a per-block module to a WebAssembly binary with the default options.
 pub fn compile(module: &Module) -> Result<Vec<u8>, WasmError> {
+    compile_with(module, &WasmOptions::default())
+}
+
+/// Compiles a per-block module to a WebAssembly binary, validated before it is returned.
+pub fn compile_with(module: &Module, options: &WasmOptions) -> Result<Vec<u8>, WasmError> {
     if module.phase != Phase::PerBlock {
         return Err(WasmError::Internal(
             "the module is per-thread: run warp-to-loop before the wasm backend".to_string(),
@@ -215,6 +229,7 @@ pub fn compile(module: &Module) -> Result<Vec<u8>, WasmError> {
             globals: &globals,
             imports: &import_indices,
             func_index: &func_index,
+            simd: options.simd,
         };
         let emitted = emit_function(&mut cx, func)?;
         code.function(&emitted.function);

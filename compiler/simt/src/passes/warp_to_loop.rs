@@ -2285,7 +2285,7 @@ fn transform_kernel(
         types.ptr_local,
         Inst::LocalAddr(tid_local),
     );
-    let tid_xyz_addr = ["thread.x", "thread.y", "thread.z"].map(|name| {
+    let tid_xyz_addr = THREAD_ID_LOCALS.map(|name| {
         let local = f.add_local(name, types.i32_, 4);
         emit(
             f,

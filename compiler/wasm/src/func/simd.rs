@@ -35,6 +35,9 @@ use wasm_encoder::{BlockType, Instruction as I, ValType};
 /// Number of threads per vector iteration.
 const LANES: u8 = 4;
 
+/// The `i32x4` constant `(0, 1, 2, 3)`.
+const IOTA: i128 = (1 << 32) | (2 << 64) | (3 << 96);
+
 /// How a varying value is held in the vector body.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Held {
@@ -69,6 +72,9 @@ pub(super) struct Plan<'f> {
     counter_local: LocalId,
     /// Register locals stored by `continuing` (the thread counters), counter included.
     state: Vec<LocalId>,
+    /// The `threadIdx.x/y/z` counters when they and the thread index are the whole state
+    /// (warp-to-loop's contract then says how `continuing` steps them).
+    thread_ids: Option<[LocalId; 3]>,
     /// Register locals stored by the body.
     written: Vec<LocalId>,
     varying: HashSet<Value>,
@@ -76,6 +82,29 @@ pub(super) struct Plan<'f> {
     full64: HashSet<Value>,
     body: &'f [Stmt],
     continuing: &'f Region,
+}
+
+/// What both versions of a vector loop's body share.
+struct Group {
+    /// The local holding the number of threads.
+    count: u32,
+    /// Per counter: its SIMT local, its vector and its scalar WebAssembly locals.
+    counters: Vec<(LocalId, u32, u32)>,
+    /// The vector registers of the counters and of the body's register locals.
+    promoted: HashMap<LocalId, Held>,
+    constants: HashMap<Value, i64>,
+}
+
+/// Values known to step by a constant from one lane to the next (`lane k = lane 0 + k * s`,
+/// modulo 2^32): then four consecutive elements need no run-time check.
+#[derive(Clone)]
+struct Strides {
+    /// Register locals (the counters, and registers stored with a known stride).
+    local: HashMap<LocalId, i64>,
+    /// Values.
+    value: HashMap<Value, i64>,
+    /// Integer constants of the function.
+    constants: HashMap<Value, i64>,
 }
 
 /// The vector emission state (set while the body of a vector loop is emitted).
@@ -88,6 +117,8 @@ pub(super) struct VectorState {
     mask: Option<u32>,
     /// The lanes whose thread has not left this iteration (`continue`).
     live: u32,
+    /// Lane strides, when the group's counters are known to be consecutive.
+    strides: Option<Strides>,
 }
 
 /// Whether a region contains a `continue` of the thread loop (no nested loops in a plan).
@@ -199,7 +230,20 @@ impl Emitter<'_, '_> {
             return None;
         }
         let full64 = self.full_width_values(rest, &varying);
+        let named = |name: &str| {
+            state.iter().copied().find(|l| {
+                self.func
+                    .locals
+                    .get(l.index())
+                    .is_some_and(|v| v.name == name)
+            })
+        };
+        let thread_ids = match THREAD_ID_LOCALS.map(named) {
+            [Some(x), Some(y), Some(z)] if state.len() == 4 => Some([x, y, z]),
+            _ => None,
+        };
         Some(Plan {
+            thread_ids,
             counter: *counter,
             exit_test: *exit_test,
             count: *count,
@@ -540,6 +584,73 @@ impl Emitter<'_, '_> {
         self.simd.as_ref().is_some_and(|s| s.varying.contains(&v))
     }
 
+    /// The known lane stride of `v` (0 for a uniform value).
+    fn stride(&self, v: Value) -> Option<i64> {
+        let state = self.simd.as_ref()?;
+        let strides = state.strides.as_ref()?;
+        if !state.varying.contains(&v) {
+            return Some(0);
+        }
+        strides.value.get(&v).copied()
+    }
+
+    fn constant(&self, v: Value) -> Option<i64> {
+        let state = self.simd.as_ref()?;
+        if state.varying.contains(&v) {
+            return None;
+        }
+        state.strides.as_ref()?.constants.get(&v).copied()
+    }
+
+    fn set_stride(&mut self, v: Value, stride: Option<i64>) {
+        if let Some(strides) = self.simd.as_mut().and_then(|s| s.strides.as_mut()) {
+            match stride {
+                Some(s) => strides.value.insert(v, s),
+                None => strides.value.remove(&v),
+            };
+        }
+    }
+
+    /// The stride of an operation's result from its operands' strides.
+    fn result_stride(&self, inst: &Inst) -> Option<i64> {
+        match inst {
+            Inst::Binary { op, lhs, rhs } => {
+                let (a, b) = (self.stride(*lhs), self.stride(*rhs));
+                match op {
+                    BinaryOp::Add => a?.checked_add(b?),
+                    BinaryOp::Sub => a?.checked_sub(b?),
+                    BinaryOp::Mul => match (a?, b?) {
+                        (0, 0) => Some(0),
+                        (s, 0) => s.checked_mul(self.constant(*rhs)?),
+                        (0, s) => s.checked_mul(self.constant(*lhs)?),
+                        _ => None,
+                    },
+                    BinaryOp::Shl => {
+                        let c = self.constant(*rhs)?;
+                        if (0..32).contains(&c) {
+                            a?.checked_mul(1 << c)
+                        } else {
+                            None
+                        }
+                    }
+                    _ => None,
+                }
+            }
+            Inst::PtrAdd { ptr, offset } => self.stride(*ptr)?.checked_add(self.stride(*offset)?),
+            Inst::Convert {
+                op:
+                    ConvOp::SExt
+                    | ConvOp::ZExt
+                    | ConvOp::Trunc
+                    | ConvOp::PtrToInt
+                    | ConvOp::IntToPtr
+                    | ConvOp::AddrSpaceCast,
+                arg,
+            } => self.stride(*arg),
+            _ => None,
+        }
+    }
+
     fn v128_local(&mut self) -> u32 {
         self.new_local(ValType::V128)
     }
@@ -768,21 +879,106 @@ impl Emitter<'_, '_> {
             };
             promoted.insert(l, held);
         }
-        let count = *self
-            .value_local
-            .get(&plan.count)
-            .ok_or_else(|| self.internal("thread count used before its definition"))?;
-        let counter_vector = promoted
-            .get(&plan.counter_local)
-            .copied()
-            .ok_or_else(|| self.internal("thread counter has no vector"))?;
-
+        let group = Group {
+            count: *self
+                .value_local
+                .get(&plan.count)
+                .ok_or_else(|| self.internal("thread count used before its definition"))?,
+            counters,
+            promoted,
+            constants: self.integer_constants(),
+        };
+        // When the four threads lie in one row of the block (`x + 3 < blockDim.x`), their
+        // counters are the index and `x` plus 0..3 with the same `y` and `z`, one scalar step
+        // from the fourth thread reaches the next group, and the body knows which values
+        // step by a constant from lane to lane (consecutive addresses need no run-time check).
+        let fast = match plan.thread_ids {
+            Some([x, _, _]) => Some((
+                promoted_local(self, plan.counter_local)?,
+                promoted_local(self, x)?,
+            )),
+            None => None,
+        };
         self.code.push(I::Block(BlockType::Empty));
         self.code.push(I::Loop(BlockType::Empty));
         self.depth += 2;
-        // Record the four threads' counters, stepping them with the scalar `continuing`.
+        match fast {
+            Some((index, x)) => {
+                self.code.push(I::LocalGet(x));
+                self.code.push(I::I32Const(3));
+                self.code.push(I::I32Add);
+                self.code.push(I::GlobalGet(self.cx.globals.block_dim[0]));
+                self.code.push(I::I32LtU);
+                self.code.push(I::If(BlockType::Empty));
+                self.depth += 1;
+                let mut strides = HashMap::new();
+                for &(l, vector, scalar) in &group.counters {
+                    self.code.push(I::LocalGet(scalar));
+                    self.code.push(I::I32x4Splat);
+                    let step = i64::from(scalar == index || scalar == x);
+                    if step == 1 {
+                        self.code.push(I::V128Const(IOTA));
+                        self.code.push(I::I32x4Add);
+                    }
+                    self.code.push(I::LocalSet(vector));
+                    strides.insert(l, step);
+                }
+                for scalar in [index, x] {
+                    self.code.push(I::LocalGet(scalar));
+                    self.code.push(I::I32Const(3));
+                    self.code.push(I::I32Add);
+                    self.code.push(I::LocalSet(scalar));
+                }
+                self.region(plan.continuing)?;
+                self.group_body(&plan, &group, Some(strides))?;
+                self.code.push(I::Else);
+                self.slow_counters(&plan, &group)?;
+                self.group_body(&plan, &group, None)?;
+                self.close(true);
+            }
+            None => {
+                self.slow_counters(&plan, &group)?;
+                self.group_body(&plan, &group, None)?;
+            }
+        }
+        self.code.push(I::Br(0));
+        self.code.push(I::End);
+        self.code.push(I::End);
+        self.depth -= 2;
+        // The scalar loop's threads start from the last vector thread's register values.
+        for &l in &plan.written {
+            let scalar = promoted_local(self, l)?;
+            match group.promoted.get(&l) {
+                Some(Held::Vector(v)) => {
+                    let repr = self
+                        .local_repr(l)
+                        .ok_or_else(|| self.internal("register local without a type"))?;
+                    self.code.push(I::LocalGet(*v));
+                    match repr {
+                        Repr::F32 => self.code.push(I::F32x4ExtractLane(3)),
+                        Repr::I32(1) => {
+                            self.code.push(I::I32x4ExtractLane(3));
+                            self.code.push(I::I32Const(1));
+                            self.code.push(I::I32And);
+                        }
+                        _ => self.code.push(I::I32x4ExtractLane(3)),
+                    }
+                    self.code.push(I::LocalSet(scalar));
+                }
+                Some(Held::Lanes(lanes)) => {
+                    self.code.push(I::LocalGet(lanes[3]));
+                    self.code.push(I::LocalSet(scalar));
+                }
+                None => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Records the four threads' counters by stepping them with the scalar `continuing`.
+    fn slow_counters(&mut self, plan: &Plan<'_>, group: &Group) -> Result<(), WasmError> {
         for k in 0..LANES {
-            for &(_, vector, scalar) in &counters {
+            for &(_, vector, scalar) in &group.counters {
                 self.code.push(I::LocalGet(vector));
                 self.code.push(I::LocalGet(scalar));
                 self.code.push(I::I32x4ReplaceLane(k));
@@ -790,80 +986,87 @@ impl Emitter<'_, '_> {
             }
             self.region(plan.continuing)?;
         }
+        Ok(())
+    }
+
+    /// The exit test and the body of one group of four threads whose counters are in their
+    /// vectors; `strides` gives the counters that step by a constant from lane to lane.
+    fn group_body(
+        &mut self,
+        plan: &Plan<'_>,
+        group: &Group,
+        strides: Option<HashMap<LocalId, i64>>,
+    ) -> Result<(), WasmError> {
+        let counter_vector = match group.promoted.get(&plan.counter_local) {
+            Some(Held::Vector(v)) => *v,
+            _ => return Err(self.internal("thread counter has no vector")),
+        };
         // Fewer than four threads left: back to the first of them, the scalar loop runs them.
-        if let Held::Vector(tv) = counter_vector {
-            self.code.push(I::LocalGet(tv));
-        }
-        self.code.push(I::LocalGet(count));
+        self.code.push(I::LocalGet(counter_vector));
+        self.code.push(I::LocalGet(group.count));
         self.code.push(I::I32x4Splat);
         self.code.push(I::I32x4GeS);
         self.code.push(I::V128AnyTrue);
         self.code.push(I::If(BlockType::Empty));
-        for &(_, vector, scalar) in &counters {
+        for &(_, vector, scalar) in &group.counters {
             self.code.push(I::LocalGet(vector));
             self.code.push(I::I32x4ExtractLane(0));
             self.code.push(I::LocalSet(scalar));
         }
-        self.code.push(I::Br(2));
+        // Out of this `if`, the fast-path `if` (when there is one) and the loop.
+        self.code
+            .push(I::Br(if plan.thread_ids.is_some() { 3 } else { 2 }));
         self.code.push(I::End);
 
         let live = self.v128_local();
         self.code.push(I::V128Const(-1));
         self.code.push(I::LocalSet(live));
         let mut held = HashMap::new();
-        if let Held::Vector(tv) = counter_vector {
-            let copy = self.v128_local();
-            self.code.push(I::LocalGet(tv));
-            self.code.push(I::LocalSet(copy));
-            held.insert(plan.counter, Held::Vector(copy));
-        }
+        let copy = self.v128_local();
+        self.code.push(I::LocalGet(counter_vector));
+        self.code.push(I::LocalSet(copy));
+        held.insert(plan.counter, Held::Vector(copy));
         let never = self.v128_local();
         held.insert(plan.exit_test, Held::Vector(never));
+        let mut value_stride = HashMap::new();
+        if let Some(s) = strides.as_ref().and_then(|s| s.get(&plan.counter_local)) {
+            value_stride.insert(plan.counter, *s);
+        }
         self.simd = Some(VectorState {
             held,
-            promoted,
-            varying: plan.varying,
-            full64: plan.full64,
+            promoted: group.promoted.clone(),
+            varying: plan.varying.clone(),
+            full64: plan.full64.clone(),
             mask: None,
             live,
+            strides: strides.map(|local| Strides {
+                local,
+                value: value_stride,
+                constants: group.constants.clone(),
+            }),
         });
         let body = self.vector_region(plan.body);
-        let state = self.simd.take();
-        body?;
-        self.code.push(I::Br(0));
-        self.code.push(I::End);
-        self.code.push(I::End);
-        self.depth -= 2;
-        // The scalar loop's threads start from the last vector thread's register values.
-        if let Some(state) = state {
-            for &l in &plan.written {
-                let scalar = promoted_local(self, l)?;
-                match state.promoted.get(&l) {
-                    Some(Held::Vector(v)) => {
-                        let repr = self
-                            .local_repr(l)
-                            .ok_or_else(|| self.internal("register local without a type"))?;
-                        self.code.push(I::LocalGet(*v));
-                        match repr {
-                            Repr::F32 => self.code.push(I::F32x4ExtractLane(3)),
-                            Repr::I32(1) => {
-                                self.code.push(I::I32x4ExtractLane(3));
-                                self.code.push(I::I32Const(1));
-                                self.code.push(I::I32And);
-                            }
-                            _ => self.code.push(I::I32x4ExtractLane(3)),
-                        }
-                        self.code.push(I::LocalSet(scalar));
+        self.simd = None;
+        body
+    }
+
+    /// Integer constants of the function (for strides through multiplications).
+    fn integer_constants(&self) -> HashMap<Value, i64> {
+        let mut constants = HashMap::new();
+        visit_insts(&self.func.body, &mut |result, inst| {
+            if let (Some(r), Inst::Const { bits }) = (result, inst) {
+                match self.repr(r) {
+                    Ok(Repr::I32(_)) => {
+                        constants.insert(r, i64::from(*bits as u32 as i32));
                     }
-                    Some(Held::Lanes(lanes)) => {
-                        self.code.push(I::LocalGet(lanes[3]));
-                        self.code.push(I::LocalSet(scalar));
+                    Ok(Repr::I64) => {
+                        constants.insert(r, *bits as i64);
                     }
-                    None => {}
+                    _ => {}
                 }
             }
-        }
-        Ok(())
+        });
+        constants
     }
 
     fn vector_region(&mut self, stmts: &[Stmt]) -> Result<(), WasmError> {
@@ -901,6 +1104,9 @@ impl Emitter<'_, '_> {
             } => {
                 let leaves = has_continue(then_region) || has_continue(else_region);
                 let outer = self.vs()?.mask;
+                let mut stored = Vec::new();
+                self.body_qualifies(&then_region.stmts, &mut stored);
+                self.body_qualifies(&else_region.stmts, &mut stored);
                 if !self.is_varying(*cond) {
                     self.get(*cond)?;
                     self.code.push(I::If(BlockType::Empty));
@@ -947,6 +1153,12 @@ impl Emitter<'_, '_> {
                         self.vector_region(&region.stmts)?;
                         self.vs()?.mask = outer;
                         self.close(true);
+                    }
+                }
+                // A register stored in a branch may step differently after it.
+                if let Some(strides) = self.vs()?.strides.as_mut() {
+                    for local in &stored {
+                        strides.local.remove(local);
                     }
                 }
                 if leaves {
@@ -1005,8 +1217,17 @@ impl Emitter<'_, '_> {
     }
 
     /// Pushes `all lanes active && the four addresses are consecutive elements of `size`
-    /// bytes` for the `i32x4` addresses in `addr`.
-    fn contiguous_and_full(&mut self, addr: u32, size: i32) -> Result<(), WasmError> {
+    /// bytes` for the `i32x4` addresses in `addr` (the second part is skipped when `known`).
+    fn full_group_test(&mut self, addr: u32, size: i32, known: bool) -> Result<(), WasmError> {
+        if known {
+            let mask = self
+                .vs()?
+                .mask
+                .ok_or_else(|| self.internal("full-group test without a mask"))?;
+            self.code.push(I::LocalGet(mask));
+            self.code.push(I::I32x4AllTrue);
+            return Ok(());
+        }
         self.code.push(I::LocalGet(addr));
         self.code.push(I::LocalGet(addr));
         self.code.push(I::I32x4ExtractLane(0));
@@ -1033,6 +1254,12 @@ impl Emitter<'_, '_> {
     ) -> Result<(), WasmError> {
         if let Some(local) = self.local_of_addr(ptr) {
             let held = self.vs()?.promoted.get(&local).copied();
+            let stride = self
+                .simd
+                .as_ref()
+                .and_then(|s| s.strides.as_ref())
+                .and_then(|s| s.local.get(&local).copied());
+            self.set_stride(r, stride);
             return match held {
                 Some(Held::Vector(v)) => {
                     self.code.push(I::LocalGet(v));
@@ -1058,7 +1285,14 @@ impl Emitter<'_, '_> {
         self.push_vector(ptr)?;
         let addr = self.v128_local();
         self.code.push(I::LocalSet(addr));
-        self.contiguous_and_full(addr, 4)?;
+        let known = self.stride(ptr) == Some(4);
+        if known && self.vs()?.mask.is_none() {
+            self.code.push(I::LocalGet(addr));
+            self.code.push(I::I32x4ExtractLane(0));
+            self.code.push(I::V128Load(mem(align, 4)));
+            return self.set_vector(r);
+        }
+        self.full_group_test(addr, 4, known)?;
         self.code.push(I::If(BlockType::Result(ValType::V128)));
         self.depth += 1;
         self.code.push(I::LocalGet(addr));
@@ -1083,6 +1317,17 @@ impl Emitter<'_, '_> {
     ) -> Result<(), WasmError> {
         if let Some(local) = self.local_of_addr(ptr) {
             let mask = self.vs()?.mask;
+            let stride = if mask.is_none() {
+                self.stride(value)
+            } else {
+                None
+            };
+            if let Some(strides) = self.vs()?.strides.as_mut() {
+                match stride {
+                    Some(s) => strides.local.insert(local, s),
+                    None => strides.local.remove(&local),
+                };
+            }
             let held = self.vs()?.promoted.get(&local).copied();
             return match held {
                 Some(Held::Vector(v)) => {
@@ -1115,7 +1360,15 @@ impl Emitter<'_, '_> {
         self.push_vector(ptr)?;
         let addr = self.v128_local();
         self.code.push(I::LocalSet(addr));
-        self.contiguous_and_full(addr, 4)?;
+        let known = self.stride(ptr) == Some(4);
+        if known && self.vs()?.mask.is_none() {
+            self.code.push(I::LocalGet(addr));
+            self.code.push(I::I32x4ExtractLane(0));
+            self.push_vector(value)?;
+            self.code.push(I::V128Store(mem(align, 4)));
+            return Ok(());
+        }
+        self.full_group_test(addr, 4, known)?;
         self.code.push(I::If(BlockType::Empty));
         self.depth += 1;
         self.code.push(I::LocalGet(addr));
@@ -1291,6 +1544,23 @@ impl Emitter<'_, '_> {
             _ => return Ok(false),
         }
         self.set_vector(r)?;
+        // Strides only through operations that keep 32-bit lanes exact.
+        let keeps = match (inst, rc) {
+            (
+                Inst::Convert {
+                    op: ConvOp::Trunc, ..
+                },
+                Class::Int(b),
+            ) => b == 32,
+            (_, Class::Int(32) | Class::Low64) => true,
+            _ => false,
+        };
+        let stride = if keeps {
+            self.result_stride(inst)
+        } else {
+            None
+        };
+        self.set_stride(r, stride);
         Ok(true)
     }
 }

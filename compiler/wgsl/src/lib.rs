@@ -1,0 +1,319 @@
+//! The WGSL backend of cwcc: one WebGPU compute shader per kernel of a SIMT-phase module,
+//! built as a [`naga::Module`], checked by naga's validator and written as WGSL by naga's
+//! writer.
+//!
+//! # Memory: one byte-addressed heap
+//! CUDA pointers are byte addresses that kernels add to, store into structs, compare, and
+//! read through as any type. WGSL has no pointers of that kind, so every device buffer, the
+//! module's `__device__` / `__constant__` variables included, lives in **one storage buffer,
+//! the heap** (`array<u32>`, or `array<atomic<u32>>` when the kernel uses atomics or 8/16-bit
+//! stores into it), and a pointer is a `u32` byte offset into it. This keeps CUDA's pointer
+//! semantics (arithmetic, pointers inside structs, reinterpretation between types, 8- and
+//! 16-bit accesses through masks on the containing word) with no analysis of where a pointer
+//! comes from; one binding per pointer parameter would need that analysis and fail on any
+//! pointer loaded from memory. The runtime packs all buffers into the heap and passes their
+//! offsets as parameters.
+//!
+//! The IR's pointers are 64-bit; here they are narrowed to 32 bits: the heap is smaller than
+//! 1 GiB (WebGPU's binding-size limits are far below 4 GiB anyway), and bits 30..31 of a
+//! pointer name its space, so CUDA's generic pointers work:
+//!
+//! | bits 31..30 | space | memory |
+//! | ----------- | ----- | ------ |
+//! | `00` | global, constant | the heap (binding 0) |
+//! | `01` | shared | `var<workgroup> shared_mem` |
+//! | `10` | local | `var<private> local_mem` (locals whose address escapes) |
+//! | `11` | param | the parameter buffer (binding 1; structs passed by value) |
+//!
+//! Every pointer carries its tag, so `addrspacecast` changes nothing; an access through a
+//! pointer of a known space masks the tag off, an access through a generic pointer switches
+//! on it, unless a flow analysis knows where it points (kernel pointer parameters point to
+//! global memory, as the host only passes device buffers; `ptradd`, casts, `select` and
+//! scalar local variables carry that along). Address 0 is never a heap allocation (null stays
+//! null).
+//!
+//! # The launch ABI (what a runtime provides)
+//! - **Entry point** [`ENTRY_POINT`], `@workgroup_size(block_x, block_y, block_z)` from the
+//!   override constants [`OVERRIDE_BLOCK_SIZE`]; the override [`OVERRIDE_SHARED_WORDS`] is the
+//!   number of 32-bit words of the shared array (at least [`WgslKernel::static_shared_words`];
+//!   add `ceil(dynamic_shared_bytes / 4)` for `extern __shared__` memory).
+//! - **Binding 0** (`@group(0) @binding(0)`): the heap, a read-write storage buffer.
+//! - **Binding 1**: the parameter buffer, a read-only storage buffer: a header of
+//!   [`PARAM_HEADER_BYTES`] bytes — `u32` block-index offset x, y, z of this dispatch (grids
+//!   larger than one dispatch are split; `blockIdx = workgroup_id + offset`), `u32` grid size
+//!   x, y, z (`gridDim`), `u32` heap offset of the module-globals area, one `u32` of padding —
+//!   then the kernel parameters, each at [`ParamSlot::offset`]: scalars as their little-endian
+//!   bytes, pointers as 8-byte heap offsets, structs by value as their bytes.
+//! - **Module globals**: every `__device__` / `__constant__` variable lies in one heap area at
+//!   the offsets of [`module_globals`] (the same layout for every kernel of the module), whose
+//!   initial bytes the runtime writes once.
+//!
+//! # Values
+//! `i1` is `bool`; `i8`, `i16` and `i32` are `i32` (8/16-bit values kept sign-extended);
+//! `i64` is emulated as `vec2<u32>` (low, high word) by helper functions; `f32` is `f32`;
+//! pointers are tagged `u32` offsets (above). **`f64` is not available in WGSL**: a kernel that
+//! uses it is refused with an error naming the kernel and the source location.
+//!
+//! # How the module is built
+//! The helper functions (64-bit arithmetic, sub-word and generic-pointer accesses, atomics,
+//! conversions with CUDA's saturation) and the declarations (bindings, overrides, shared and
+//! local arrays, the entry point's signature) are written once in WGSL ([`prelude`]) and parsed
+//! by naga's front end; the kernel body is then built directly as naga IR from the SIMT IR
+//! (every device-function call is inlined first, as in the SPIR-V backend), unused helpers are
+//! removed with [`naga::compact`], and the whole module is validated before it is written.
+//!
+//! # Work-arounds for naga 30 (all checked by re-parsing the output in the tests)
+//! naga's WGSL writer prints the literal workgroup size instead of the override expressions,
+//! and drops the element type of an override-sized array: both are put back in the text.
+//! Constants that are not scalar literals (`i64`) are module-scope `const`s, and non-finite
+//! `f32` constants come from a helper call (WGSL constant expressions cannot be inf or NaN).
+//! NaN tests look at the bits (naga writes float `!=` as an *ordered* comparison).
+//!
+//! # Atomics
+//! 32-bit integer atomics use WGSL's atomics on `atomic<u32>`; signed min/max, `atomicInc`,
+//! `atomicDec` and float `atomicAdd` are compare-exchange loops. 64-bit `atomicAdd` / `Sub`
+//! add the low word and carry into the high word (the memory ends right; the old value
+//! returned may mix two concurrent updates); other 64-bit atomics are refused.
+//! `__threadfence*` orders nothing extra: WGSL has no stand-alone memory fence (atomics are
+//! relaxed and `storageBarrier` is a workgroup barrier), which is documented, not hidden: a
+//! kernel whose correctness depends on a device-wide fence between blocks may differ.
+//!
+//! # Barriers
+//! `__syncthreads()` is `storageBarrier(); workgroupBarrier();` (CUDA's barrier orders global
+//! memory too); the `count` / `and` / `or` forms count through a workgroup atomic.
+//!
+//! # Not supported yet (clear errors)
+//! Warp collectives (`__shfl*`, votes, `__match*`, `__reduce*`, `__activemask`,
+//! `__syncwarp`): WGSL subgroups are optional and lavapipe's are 8 wide, and the shared-memory
+//! emulation is not written yet. Also `printf`, `__trap` / `assert`, `clock()`, 64-bit
+//! atomics and `f64`.
+
+mod emit;
+pub mod inline;
+pub mod prelude;
+
+use cwcc_simt::ir::{AddrSpace, Module, ParamKind};
+use std::fmt;
+
+/// The name of the compute entry point of every compiled kernel.
+pub const ENTRY_POINT: &str = "main";
+/// Names of the override constants of the block size x, y, z.
+pub const OVERRIDE_BLOCK_SIZE: [&str; 3] = ["block_x", "block_y", "block_z"];
+/// Name of the override constant of the shared array's length in 32-bit words.
+pub const OVERRIDE_SHARED_WORDS: &str = "shared_words";
+/// Bytes of the launch header at the start of the parameter buffer.
+pub const PARAM_HEADER_BYTES: u32 = 32;
+/// Heap addresses must stay below this (bits 30..31 of a pointer name its space).
+pub const MAX_HEAP_BYTES: u64 = 1 << 30;
+
+/// How to compile. No option exists yet: the kernel is validated with every naga
+/// validation flag (as wgpu does when it makes a pipeline). Note that naga 30's uniformity
+/// analysis does not reject a `workgroupBarrier` in non-uniform control flow (Tint does):
+/// barriers are placed where the CUDA source has `__syncthreads`, whose uniformity is the
+/// kernel's own contract, as in CUDA.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WgslOptions {}
+
+/// How the host passes one kernel parameter in the parameter buffer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamSlot {
+    /// Byte offset in the parameter buffer (after the header).
+    pub offset: u32,
+    /// Size in bytes.
+    pub size: u32,
+    /// What the parameter is (scalar type, pointer, struct by value).
+    pub kind: ParamKind,
+}
+
+/// A module-level variable in the module-globals area of the heap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GlobalSlot {
+    /// The source name.
+    pub name: String,
+    /// `Global` or `Constant`.
+    pub space: AddrSpace,
+    /// Byte offset in the globals area.
+    pub offset: u64,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// The module-globals area: where every `__device__` / `__constant__` variable lies.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GlobalsLayout {
+    /// The variables.
+    pub slots: Vec<GlobalSlot>,
+    /// Size of the area in bytes (a multiple of 4).
+    pub size: u64,
+    /// Its initial contents (`size` bytes).
+    pub init: Vec<u8>,
+}
+
+/// A compiled kernel: the WGSL source and what a runtime needs to launch it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WgslKernel {
+    /// The kernel's source name.
+    pub name: String,
+    /// The WGSL source (entry point [`ENTRY_POINT`]).
+    pub source: String,
+    /// The parameters, in order.
+    pub params: Vec<ParamSlot>,
+    /// Size of the parameter buffer in bytes, header included (a multiple of 16).
+    pub param_buffer_size: u32,
+    /// 32-bit words of static shared memory (the default of [`OVERRIDE_SHARED_WORDS`]).
+    pub static_shared_words: u32,
+    /// Byte offset of dynamic shared memory in the shared array.
+    pub dynamic_shared_offset: u64,
+    /// Whether the kernel uses dynamic shared memory.
+    pub uses_dynamic_shared: bool,
+    /// Whether the WGSL declares [`OVERRIDE_SHARED_WORDS`] (a kernel that never touches
+    /// shared memory has no shared array, and WebGPU refuses a value for an override that
+    /// does not exist).
+    pub has_shared_words_override: bool,
+}
+
+impl WgslKernel {
+    /// Lays out the parameter buffer: the header (`block_offset`, `grid`, `globals_base`) and
+    /// `args` (one byte vector per parameter, in order).
+    pub fn param_buffer(
+        &self,
+        block_offset: [u32; 3],
+        grid: [u32; 3],
+        globals_base: u32,
+        args: &[Vec<u8>],
+    ) -> Result<Vec<u8>, String> {
+        if args.len() != self.params.len() {
+            return Err(format!(
+                "kernel `{}` takes {} arguments, {} given",
+                self.name,
+                self.params.len(),
+                args.len()
+            ));
+        }
+        let mut buf = vec![0u8; self.param_buffer_size as usize];
+        let header: Vec<u32> = block_offset
+            .iter()
+            .chain(grid.iter())
+            .copied()
+            .chain([globals_base, 0])
+            .collect();
+        for (i, word) in header.iter().enumerate() {
+            if let Some(dst) = buf.get_mut(i * 4..i * 4 + 4) {
+                dst.copy_from_slice(&word.to_le_bytes());
+            }
+        }
+        for (index, (slot, bytes)) in self.params.iter().zip(args).enumerate() {
+            if bytes.len() != slot.size as usize {
+                return Err(format!(
+                    "argument {index} of kernel `{}` has {} bytes, the parameter {}",
+                    self.name,
+                    bytes.len(),
+                    slot.size
+                ));
+            }
+            let start = (PARAM_HEADER_BYTES + slot.offset) as usize;
+            match buf.get_mut(start..start + bytes.len()) {
+                Some(dst) => dst.copy_from_slice(bytes),
+                None => {
+                    return Err(format!(
+                        "argument {index} of kernel `{}` lies outside its parameter buffer",
+                        self.name
+                    ))
+                }
+            }
+        }
+        Ok(buf)
+    }
+}
+
+/// Why a kernel could not be compiled to WGSL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WgslError {
+    /// No kernel of that name.
+    NoSuchKernel(String),
+    /// A construct the WGSL backend does not handle; `loc` is `file:line:col`.
+    Unsupported {
+        /// What is not supported.
+        what: String,
+        /// Where, when known.
+        loc: Option<String>,
+    },
+    /// The input IR is malformed (a bug in an earlier stage).
+    Invalid(String),
+    /// naga refused the module it was given (a bug in this backend).
+    Naga(String),
+}
+
+impl fmt::Display for WgslError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WgslError::NoSuchKernel(k) => write!(f, "no kernel named `{k}`"),
+            WgslError::Unsupported { what, loc: Some(l) } => {
+                write!(f, "{l}: not supported by the WGSL backend: {what}")
+            }
+            WgslError::Unsupported { what, loc: None } => {
+                write!(f, "not supported by the WGSL backend: {what}")
+            }
+            WgslError::Invalid(m) => write!(f, "invalid SIMT IR: {m}"),
+            WgslError::Naga(m) => write!(f, "internal error in the WGSL backend: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for WgslError {}
+
+fn align_up(x: u64, a: u64) -> u64 {
+    let a = a.max(1);
+    x.div_ceil(a) * a
+}
+
+/// The module-globals area of `module` (the same for every kernel of the module).
+pub fn module_globals(module: &Module) -> GlobalsLayout {
+    let mut layout = GlobalsLayout::default();
+    for (_, g) in module.globals.iter() {
+        if g.space == AddrSpace::Shared {
+            continue;
+        }
+        let size = module.size_of(g.ty).unwrap_or(0);
+        let offset = align_up(layout.size, u64::from(g.align.max(1)));
+        layout.init.resize(offset as usize, 0);
+        if let Some(bytes) = &g.init {
+            layout.init.extend_from_slice(bytes);
+        }
+        layout.init.resize((offset + size) as usize, 0);
+        layout.slots.push(GlobalSlot {
+            name: g.name.clone(),
+            space: g.space,
+            offset,
+            size,
+        });
+        layout.size = offset + size;
+    }
+    layout.size = align_up(layout.size, 4);
+    layout.init.resize(layout.size as usize, 0);
+    layout
+}
+
+/// Compiles the kernel named `kernel` of `module` (phase `simt`) to WGSL.
+pub fn compile(
+    module: &Module,
+    kernel: &str,
+    options: &WgslOptions,
+) -> Result<WgslKernel, WgslError> {
+    emit::compile_kernel(module, kernel, options)
+}
+
+/// Compiles every kernel of `module` (for `cwcc -o k.wgsl`): one complete WGSL module per
+/// kernel, as (kernel name, WGSL source) in source order. Each kernel gets its own module
+/// because the heap's element type (atomic or not), the shared array and the local array are
+/// chosen per kernel; a kernel that cannot be compiled is an error naming it.
+pub fn compile_all(
+    module: &Module,
+    options: &WgslOptions,
+) -> Result<Vec<(String, String)>, WgslError> {
+    module
+        .kernels
+        .iter()
+        .map(|info| compile(module, &info.name, options).map(|k| (k.name, k.source)))
+        .collect()
+}

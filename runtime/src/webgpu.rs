@@ -1,0 +1,569 @@
+//! The WebGPU backend: runs kernels compiled by `cwcc-wgsl` through wgpu (its Vulkan backend
+//! here: a real GPU when there is one, else Mesa's lavapipe).
+//!
+//! Every buffer lives in **one heap** (a wgpu storage buffer) as the `cwcc_wgsl` ABI wants:
+//! a [`WebGpuDevice::alloc`] is a 256-byte-aligned range of it (offset 0 is never given out,
+//! so a null pointer stays null); the heap grows by copying into a larger buffer, up to the
+//! smallest of the adapter's storage-binding and buffer-size limits and 1 GiB. The module's
+//! `__device__` / `__constant__` variables get one heap area, written with their initial
+//! bytes when the device is made for a module.
+//!
+//! A launch ([`WebGpuDevice::launch`]) compiles the kernel's WGSL once per kernel, makes a
+//! pipeline per (kernel, block size, shared words) through override constants, splits the
+//! grid into dispatches within `max_compute_workgroups_per_dimension` (each with its own
+//! parameter buffer holding its block-index offset), waits, and reports the GPU time from
+//! timestamp queries when the adapter has `TIMESTAMP_QUERY` (else the wall time of submit and
+//! wait). wgpu's validation errors are caught with error scopes and returned as errors.
+
+use cwcc_wgsl::{
+    WgslKernel, ENTRY_POINT, MAX_HEAP_BYTES, OVERRIDE_BLOCK_SIZE, OVERRIDE_SHARED_WORDS,
+};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use wgpu::util::DeviceExt;
+
+/// Alignment of heap allocations.
+const HEAP_ALIGN: u64 = 256;
+/// First heap size.
+const INITIAL_HEAP: u64 = 1 << 20;
+
+/// One WebGPU device with its heap and pipeline cache.
+pub struct WebGpuDevice {
+    device: wgpu::Device,
+    queue: wgpu::Queue,
+    name: String,
+    limits: wgpu::Limits,
+    heap: wgpu::Buffer,
+    heap_capacity: u64,
+    heap_used: u64,
+    max_heap: u64,
+    layout: wgpu::BindGroupLayout,
+    pipeline_layout: wgpu::PipelineLayout,
+    modules: HashMap<String, wgpu::ShaderModule>,
+    pipelines: HashMap<(String, [u32; 3], u32), wgpu::ComputePipeline>,
+    timestamps: Option<(wgpu::QuerySet, wgpu::Buffer, wgpu::Buffer, f32)>,
+}
+
+/// An error with its chain of causes (wgpu's top-level messages are terse).
+fn describe(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+fn adapter_rank(info: &wgpu::AdapterInfo) -> u32 {
+    match info.device_type {
+        wgpu::DeviceType::DiscreteGpu => 0,
+        wgpu::DeviceType::IntegratedGpu => 1,
+        wgpu::DeviceType::VirtualGpu => 2,
+        wgpu::DeviceType::Other => 3,
+        wgpu::DeviceType::Cpu => 4,
+    }
+}
+
+impl WebGpuDevice {
+    /// Opens the best adapter of this machine (discrete > integrated > virtual > CPU).
+    pub fn new() -> Result<WebGpuDevice, String> {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor {
+            backends: wgpu::Backends::all(),
+            ..wgpu::InstanceDescriptor::new_without_display_handle()
+        });
+        let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
+        let adapter = adapters
+            .into_iter()
+            .min_by_key(|a| adapter_rank(&a.get_info()))
+            .ok_or_else(|| "wgpu found no adapter (no Vulkan driver?)".to_string())?;
+        let info = adapter.get_info();
+        let limits = adapter.limits();
+        let timestamp = adapter.features().contains(wgpu::Features::TIMESTAMP_QUERY);
+        let required_features = if timestamp {
+            wgpu::Features::TIMESTAMP_QUERY
+        } else {
+            wgpu::Features::empty()
+        };
+        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
+            label: Some("cwcc"),
+            required_features,
+            required_limits: limits.clone(),
+            ..Default::default()
+        }))
+        .map_err(|e| format!("wgpu: cannot open `{}`: {e}", info.name))?;
+        device.on_uncaptured_error(std::sync::Arc::new(|e| {
+            eprintln!("wgpu error outside an error scope: {e}");
+        }));
+        let max_heap = limits
+            .max_storage_buffer_binding_size
+            .min(limits.max_buffer_size)
+            .min(MAX_HEAP_BYTES)
+            / 4
+            * 4;
+        let heap_capacity = INITIAL_HEAP.min(max_heap);
+        let heap = Self::make_heap(&device, heap_capacity);
+        let storage = |binding: u32, read_only: bool| wgpu::BindGroupLayoutEntry {
+            binding,
+            visibility: wgpu::ShaderStages::COMPUTE,
+            ty: wgpu::BindingType::Buffer {
+                ty: wgpu::BufferBindingType::Storage { read_only },
+                has_dynamic_offset: false,
+                min_binding_size: None,
+            },
+            count: None,
+        };
+        let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("cwcc heap and parameters"),
+            entries: &[storage(0, false), storage(1, true)],
+        });
+        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some("cwcc kernels"),
+            bind_group_layouts: &[Some(&layout)],
+            immediate_size: 0,
+        });
+        let timestamps = timestamp.then(|| {
+            let set = device.create_query_set(&wgpu::QuerySetDescriptor {
+                label: Some("cwcc timestamps"),
+                ty: wgpu::QueryType::Timestamp,
+                count: 2,
+            });
+            let resolve = device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("cwcc timestamp resolve"),
+                size: 16,
+                usage: wgpu::BufferUsages::QUERY_RESOLVE | wgpu::BufferUsages::COPY_SRC,
+                mapped_at_creation: false,
+            });
+            let readback = device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("cwcc timestamp readback"),
+                size: 16,
+                usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            });
+            (set, resolve, readback, queue.get_timestamp_period())
+        });
+        Ok(WebGpuDevice {
+            device,
+            queue,
+            name: format!("{} ({:?}, {})", info.name, info.backend, info.driver_info),
+            limits,
+            heap,
+            heap_capacity,
+            heap_used: HEAP_ALIGN,
+            max_heap,
+            layout,
+            pipeline_layout,
+            modules: HashMap::new(),
+            pipelines: HashMap::new(),
+            timestamps,
+        })
+    }
+
+    fn make_heap(device: &wgpu::Device, size: u64) -> wgpu::Buffer {
+        device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("cwcc heap"),
+            size,
+            usage: wgpu::BufferUsages::STORAGE
+                | wgpu::BufferUsages::COPY_SRC
+                | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        })
+    }
+
+    /// The adapter's name, backend and driver.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether kernel times come from GPU timestamps (else wall time).
+    pub fn has_timestamps(&self) -> bool {
+        self.timestamps.is_some()
+    }
+
+    fn wait(&self) -> Result<(), String> {
+        self.device
+            .poll(wgpu::PollType::Wait {
+                submission_index: None,
+                timeout: None,
+            })
+            .map(|_| ())
+            .map_err(|e| format!("wgpu: waiting for the device failed: {e}"))
+    }
+
+    /// Allocates `len` zeroed bytes of the heap; returns their heap offset.
+    pub fn alloc(&mut self, len: usize) -> Result<u64, String> {
+        let size = (len as u64).max(4).div_ceil(HEAP_ALIGN) * HEAP_ALIGN;
+        let start = self.heap_used;
+        let end = start
+            .checked_add(size)
+            .filter(|end| *end <= self.max_heap)
+            .ok_or_else(|| {
+                format!(
+                    "cannot allocate {len} bytes: the WebGPU heap is limited to {} bytes on this adapter",
+                    self.max_heap
+                )
+            })?;
+        if end > self.heap_capacity {
+            let mut capacity = self.heap_capacity.max(INITIAL_HEAP);
+            while capacity < end {
+                capacity = capacity.saturating_mul(2);
+            }
+            let capacity = capacity.min(self.max_heap);
+            let heap = Self::make_heap(&self.device, capacity);
+            let mut encoder = self
+                .device
+                .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
+            encoder.copy_buffer_to_buffer(&self.heap, 0, &heap, 0, self.heap_used);
+            self.queue.submit([encoder.finish()]);
+            self.wait()?;
+            self.heap = heap;
+            self.heap_capacity = capacity;
+        }
+        self.heap_used = end;
+        // New buffers start zeroed (the heap may hold old data after a grow).
+        self.queue
+            .write_buffer(&self.heap, start, &vec![0u8; size as usize]);
+        Ok(start)
+    }
+
+    /// Writes `bytes` at heap offset `offset`.
+    pub fn write(&mut self, offset: u64, bytes: &[u8]) -> Result<(), String> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        // wgpu copies whole words: complete the last one with the bytes already there.
+        let mut data = bytes.to_vec();
+        if !data.len().is_multiple_of(4) {
+            let tail_start = offset + (data.len() as u64 / 4) * 4;
+            let tail = self.read(tail_start, 4)?;
+            let keep = data.len() % 4;
+            data.extend_from_slice(tail.get(keep..4).unwrap_or(&[]));
+        }
+        if !offset.is_multiple_of(4) || offset + data.len() as u64 > self.heap_capacity {
+            return Err(format!(
+                "cannot write {} bytes at heap offset {offset}",
+                bytes.len()
+            ));
+        }
+        self.queue.write_buffer(&self.heap, offset, &data);
+        Ok(())
+    }
+
+    /// Reads `len` bytes at heap offset `offset`.
+    pub fn read(&self, offset: u64, len: usize) -> Result<Vec<u8>, String> {
+        if len == 0 {
+            return Ok(Vec::new());
+        }
+        let size = (len as u64).div_ceil(4) * 4;
+        if !offset.is_multiple_of(4) || offset + size > self.heap_capacity {
+            return Err(format!("cannot read {len} bytes at heap offset {offset}"));
+        }
+        let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("cwcc readback"),
+            size,
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let mut encoder = self
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
+        encoder.copy_buffer_to_buffer(&self.heap, offset, &staging, 0, size);
+        self.queue.submit([encoder.finish()]);
+        let bytes = self.map_read(&staging)?;
+        Ok(bytes.get(..len).unwrap_or(&bytes).to_vec())
+    }
+
+    fn map_read(&self, buffer: &wgpu::Buffer) -> Result<Vec<u8>, String> {
+        let slice = buffer.slice(..);
+        let (sender, receiver) = std::sync::mpsc::channel();
+        slice.map_async(wgpu::MapMode::Read, move |result| {
+            let _ = sender.send(result);
+        });
+        self.wait()?;
+        receiver
+            .recv()
+            .map_err(|e| format!("wgpu: mapping a buffer did not finish: {e}"))?
+            .map_err(|e| format!("wgpu: cannot map a buffer: {e}"))?;
+        let bytes = slice
+            .get_mapped_range()
+            .map_err(|e| format!("wgpu: cannot read a mapped buffer: {e}"))?
+            .to_vec();
+        buffer.unmap();
+        Ok(bytes)
+    }
+
+    fn pipeline(
+        &mut self,
+        kernel: &WgslKernel,
+        block: [u32; 3],
+        shared_words: u32,
+    ) -> Result<wgpu::ComputePipeline, String> {
+        let key = (kernel.name.clone(), block, shared_words);
+        if let Some(p) = self.pipelines.get(&key) {
+            return Ok(p.clone());
+        }
+        if !self.modules.contains_key(&kernel.name) {
+            let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+            let module = self
+                .device
+                .create_shader_module(wgpu::ShaderModuleDescriptor {
+                    label: Some(&kernel.name),
+                    source: wgpu::ShaderSource::Wgsl(kernel.source.as_str().into()),
+                });
+            if let Some(err) = pollster::block_on(scope.pop()) {
+                return Err(format!(
+                    "wgpu refused the WGSL of `{}`: {}",
+                    kernel.name,
+                    describe(&err)
+                ));
+            }
+            self.modules.insert(kernel.name.clone(), module);
+        }
+        let module = self
+            .modules
+            .get(&kernel.name)
+            .ok_or_else(|| format!("no shader module for `{}`", kernel.name))?;
+        let mut constants = vec![
+            (OVERRIDE_BLOCK_SIZE[0], f64::from(block[0])),
+            (OVERRIDE_BLOCK_SIZE[1], f64::from(block[1])),
+            (OVERRIDE_BLOCK_SIZE[2], f64::from(block[2])),
+        ];
+        if kernel.has_shared_words_override {
+            constants.push((OVERRIDE_SHARED_WORDS, f64::from(shared_words)));
+        }
+        let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let pipeline = self
+            .device
+            .create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                label: Some(&kernel.name),
+                layout: Some(&self.pipeline_layout),
+                module,
+                entry_point: Some(ENTRY_POINT),
+                compilation_options: wgpu::PipelineCompilationOptions {
+                    constants: &constants,
+                    zero_initialize_workgroup_memory: false,
+                },
+                cache: None,
+            });
+        if let Some(err) = pollster::block_on(scope.pop()) {
+            return Err(format!(
+                "wgpu cannot make the pipeline of `{}` for block {block:?}: {}",
+                kernel.name,
+                describe(&err)
+            ));
+        }
+        self.pipelines.insert(key, pipeline.clone());
+        Ok(pipeline)
+    }
+
+    /// Launches `kernel` over `grid` blocks of `block` threads with `shared_bytes` of dynamic
+    /// shared memory; `args` are the parameters' bytes and `globals_base` the heap offset of
+    /// the module-globals area. Returns the kernel time.
+    pub fn launch(
+        &mut self,
+        kernel: &WgslKernel,
+        grid: [u32; 3],
+        block: [u32; 3],
+        shared_bytes: u64,
+        args: &[Vec<u8>],
+        globals_base: u64,
+    ) -> Result<Duration, String> {
+        let l = &self.limits;
+        let threads = u64::from(block[0]) * u64::from(block[1]) * u64::from(block[2]);
+        if threads == 0 || grid.contains(&0) {
+            return Err(format!("empty launch (grid {grid:?}, block {block:?})"));
+        }
+        let max_dims = [
+            l.max_compute_workgroup_size_x,
+            l.max_compute_workgroup_size_y,
+            l.max_compute_workgroup_size_z,
+        ];
+        if threads > u64::from(l.max_compute_invocations_per_workgroup)
+            || block.iter().zip(max_dims).any(|(b, m)| *b > m)
+        {
+            return Err(format!(
+                "block {block:?} is larger than this adapter allows ({} threads, {max_dims:?} per dimension)",
+                l.max_compute_invocations_per_workgroup
+            ));
+        }
+        let shared_words = u64::from(kernel.static_shared_words.max(1)) + shared_bytes.div_ceil(4);
+        // 4 bytes for the barrier counter.
+        if shared_words * 4 + 4 > u64::from(l.max_compute_workgroup_storage_size) {
+            return Err(format!(
+                "{} bytes of shared memory exceed this adapter's {} bytes per workgroup",
+                shared_words * 4,
+                l.max_compute_workgroup_storage_size
+            ));
+        }
+        let globals_base = u32::try_from(globals_base)
+            .map_err(|_| "the globals area lies beyond 4 GiB".to_string())?;
+        let pipeline = self.pipeline(kernel, block, shared_words as u32)?;
+        let max_groups = self.limits.max_compute_workgroups_per_dimension.max(1);
+
+        // One parameter buffer and bind group per dispatch.
+        let mut dispatches = Vec::new();
+        for oz in (0..grid[2]).step_by(max_groups as usize) {
+            for oy in (0..grid[1]).step_by(max_groups as usize) {
+                for ox in (0..grid[0]).step_by(max_groups as usize) {
+                    let offset = [ox, oy, oz];
+                    let count = [
+                        (grid[0] - ox).min(max_groups),
+                        (grid[1] - oy).min(max_groups),
+                        (grid[2] - oz).min(max_groups),
+                    ];
+                    let bytes = kernel.param_buffer(offset, grid, globals_base, args)?;
+                    let params =
+                        self.device
+                            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                                label: Some("cwcc parameters"),
+                                contents: &bytes,
+                                usage: wgpu::BufferUsages::STORAGE,
+                            });
+                    let bind = self.device.create_bind_group(&wgpu::BindGroupDescriptor {
+                        label: None,
+                        layout: &self.layout,
+                        entries: &[
+                            wgpu::BindGroupEntry {
+                                binding: 0,
+                                resource: self.heap.as_entire_binding(),
+                            },
+                            wgpu::BindGroupEntry {
+                                binding: 1,
+                                resource: params.as_entire_binding(),
+                            },
+                        ],
+                    });
+                    dispatches.push((bind, count, params));
+                }
+            }
+        }
+        let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let mut encoder = self
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
+        {
+            let timestamp_writes =
+                self.timestamps
+                    .as_ref()
+                    .map(|(set, ..)| wgpu::ComputePassTimestampWrites {
+                        query_set: set,
+                        beginning_of_pass_write_index: Some(0),
+                        end_of_pass_write_index: Some(1),
+                    });
+            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some(&kernel.name),
+                timestamp_writes,
+            });
+            pass.set_pipeline(&pipeline);
+            for (bind, count, _) in &dispatches {
+                pass.set_bind_group(0, bind, &[]);
+                pass.dispatch_workgroups(count[0], count[1], count[2]);
+            }
+        }
+        if let Some((set, resolve, readback, _)) = &self.timestamps {
+            encoder.resolve_query_set(set, 0..2, resolve, 0);
+            encoder.copy_buffer_to_buffer(resolve, 0, readback, 0, 16);
+        }
+        let start = Instant::now();
+        self.queue.submit([encoder.finish()]);
+        self.wait()?;
+        let wall = start.elapsed();
+        if let Some(err) = pollster::block_on(scope.pop()) {
+            return Err(format!(
+                "wgpu refused the launch of `{}`: {}",
+                kernel.name,
+                describe(&err)
+            ));
+        }
+        if let Some((_, _, readback, period)) = &self.timestamps {
+            let bytes = self.map_read(readback)?;
+            let word = |i: usize| {
+                bytes
+                    .get(i * 8..i * 8 + 8)
+                    .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                    .map(u64::from_le_bytes)
+                    .unwrap_or(0)
+            };
+            let ticks = word(1).saturating_sub(word(0));
+            let nanos = ticks as f64 * f64::from(*period);
+            if nanos > 0.0 {
+                return Ok(Duration::from_nanos(nanos as u64));
+            }
+        }
+        Ok(wall)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{KernelArg, Runtime};
+
+    const FILL: &str = "module phase simt
+fn fn0 \"fill\"(%v0: ptr<global>, %v6: i32) {
+  %v1: i32 = thread_id.x
+  %v2: i64 = zext %v1
+  %v3: i64 = const 4
+  %v4: i64 = mul %v2, %v3
+  %v5: ptr<global> = ptradd %v0, %v4
+  %v7: i32 = add %v1, %v6
+  store %v5, %v7 align 4
+  return
+}
+kernel \"fill\" = fn0(\"out\": ptr<global>, \"k\": i32) static_shared 0
+";
+
+    /// A runtime on this machine's WebGPU adapter, or `None` (with a note) without one.
+    fn runtime() -> Option<Runtime> {
+        let module = cwcc_simt::parse_module(FILL).unwrap();
+        match Runtime::with_webgpu(module) {
+            Ok(rt) => Some(rt),
+            Err(e) => {
+                eprintln!("skipped: {e}");
+                None
+            }
+        }
+    }
+
+    #[test]
+    fn buffers_round_trip_and_a_kernel_runs() {
+        let Some(mut rt) = runtime() else { return };
+        // Lengths that are not whole words keep the bytes after them.
+        let a = rt.alloc_bytes(&[1, 2, 3, 4, 5, 6, 7]).unwrap();
+        rt.write(a, &[9, 9, 9]).unwrap();
+        assert_eq!(rt.read(a).unwrap(), vec![9, 9, 9, 4, 5, 6, 7]);
+        let out = rt.alloc_zeroed(64 * 4).unwrap();
+        // A grid of 3 blocks: every block writes the same 64 words.
+        rt.launch(
+            "fill",
+            [3, 1, 1],
+            [64, 1, 1],
+            0,
+            &[KernelArg::Buffer(out), KernelArg::I32(10)],
+        )
+        .unwrap();
+        let bytes = rt.read(out).unwrap();
+        for i in 0..64usize {
+            let word = i32::from_le_bytes(bytes[i * 4..i * 4 + 4].try_into().unwrap());
+            assert_eq!(word, i as i32 + 10);
+        }
+        // Growing the heap keeps what was there.
+        let big = rt.alloc_zeroed(3 << 20).unwrap();
+        assert_eq!(rt.read(a).unwrap(), vec![9, 9, 9, 4, 5, 6, 7]);
+        assert_eq!(rt.read(big).unwrap().len(), 3 << 20);
+    }
+
+    #[test]
+    fn bad_launches_are_errors() {
+        let Some(mut rt) = runtime() else { return };
+        let out = rt.alloc_zeroed(16).unwrap();
+        let args = [KernelArg::Buffer(out), KernelArg::I32(0)];
+        assert!(rt
+            .launch("fill", [1, 1, 1], [4096, 1, 1], 0, &args)
+            .is_err());
+        assert!(rt
+            .launch("fill", [1, 1, 1], [4, 1, 1], 1 << 30, &args)
+            .is_err());
+        assert!(rt.launch("nope", [1, 1, 1], [4, 1, 1], 0, &args).is_err());
+    }
+}
