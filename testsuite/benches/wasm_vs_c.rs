@@ -3,7 +3,8 @@
 //! Run with `cargo bench -p cwcc-testsuite --bench wasm_vs_c` (needs `gcc`). For each kernel of
 //! `benches/kernels/` it
 //! - compiles the `.cu` file with cwcc to WebAssembly and runs it through `cwcc_runtime` on
-//!   wasmtime, with one worker thread and with one per core;
+//!   wasmtime: without SIMD128 on one worker thread (the scalar baseline of the SIMD thread
+//!   loops), then with SIMD128 on one worker thread and with one per core;
 //! - builds `kernels.c` with `gcc -O2 -shared -fPIC` and calls the same kernel as a plain C
 //!   loop (one thread) — the baseline, measured in the same run on the same data;
 //! - checks that both give the same output, and prints the best time of several runs and the
@@ -18,7 +19,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const ROUNDS: usize = 7;
+const ROUNDS: usize = 15;
 
 fn best_of(mut f: impl FnMut() -> Duration) -> Duration {
     (0..ROUNDS).map(|_| f()).min().unwrap_or_default()
@@ -46,12 +47,15 @@ fn from_bytes(b: &[u8]) -> Vec<f32> {
         .collect()
 }
 
-fn compile(name: &str) -> Vec<u8> {
+/// Compiles a kernel file to WebAssembly, with or without SIMD128 thread loops.
+fn compile(name: &str, simd: bool) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("benches/kernels/{name}.cu"));
     let text = std::fs::read_to_string(&path).expect("kernel source");
     let out = cwcc_testsuite::run_text(&path.display().to_string(), text, Stage::Hir);
     assert!(!out.diags.has_errors(), "{name}.cu does not compile");
-    cwcc::to_wasm(&out, &[], false).expect("compiles to wasm").0
+    let (mut module, mut report) = cwcc::to_simt(&out, &[], false).expect("lowers");
+    cwcc::to_per_block(&mut module, &[], false, &mut report).expect("per-block passes");
+    cwcc_wasm::compile_with(&module, &cwcc_wasm::WasmOptions { simd }).expect("compiles to wasm")
 }
 
 fn build_c() -> libloading::Library {
@@ -156,11 +160,12 @@ fn main() {
             scalars: vec![KernelArg::I32(n as i32)],
         },
     ];
-    println!("| kernel | size | C gcc -O2, 1 thread | wasm, 1 thread | ratio | wasm, {cores} threads | ratio |");
-    println!("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+    println!("| kernel | size | C gcc -O2, 1 thread | wasm scalar, 1 thread | ratio | wasm, 1 thread | ratio | wasm, {cores} threads | ratio |");
+    println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for case in &cases {
-        let wasm = compile(case.name);
+        let wasm = compile(case.name, true);
         let (t1, out1) = time_wasm(&wasm, case, 1);
+        let (ts, outs) = time_wasm(&compile(case.name, false), case, 1);
         let (tn, outn) = time_wasm(&wasm, case, cores);
         let mut c_out = Vec::new();
         let tc = best_of(|| {
@@ -206,13 +211,15 @@ fn main() {
             c_out = data[case.output].clone();
             elapsed
         });
-        let same = out1 == c_out && outn == c_out;
+        let same = out1 == c_out && outn == c_out && outs == c_out;
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         println!(
-            "| {} | {} | {:.2} ms | {:.2} ms | {:.2}× | {:.2} ms | {:.2}× |{}",
+            "| {} | {} | {:.2} ms | {:.2} ms | {:.2}× | {:.2} ms | {:.2}× | {:.2} ms | {:.2}× |{}",
             case.name,
             case.size,
             ms(tc),
+            ms(ts),
+            ms(ts) / ms(tc),
             ms(t1),
             ms(t1) / ms(tc),
             ms(tn),
