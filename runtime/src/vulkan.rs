@@ -431,11 +431,7 @@ impl VulkanDevice {
         };
         // SAFETY: queries.
         let mem = unsafe { instance.get_physical_device_memory_properties(pd) };
-        let wanted = vk::MemoryPropertyFlags::HOST_VISIBLE | vk::MemoryPropertyFlags::HOST_COHERENT;
-        let memory_type = mem
-            .memory_types_as_slice()
-            .iter()
-            .position(|t| t.property_flags.contains(wanted));
+        let memory_type = pick_memory_type(&mem);
         let Some(memory_type) = memory_type else {
             // SAFETY: destroy what was created, in reverse order.
             unsafe {
@@ -974,9 +970,84 @@ impl Drop for VulkanDevice {
     }
 }
 
+/// The memory type for buffers: host-visible and coherent (the runtime maps buffers to copy
+/// data in and out), preferably also device-local when its heap is large (GPU memory the CPU
+/// can map, e.g. resizable BAR: kernels then read GPU memory, not system memory over PCIe);
+/// `None` when the device has no host-visible coherent memory.
+fn pick_memory_type(mem: &vk::PhysicalDeviceMemoryProperties) -> Option<usize> {
+    let mappable = vk::MemoryPropertyFlags::HOST_VISIBLE | vk::MemoryPropertyFlags::HOST_COHERENT;
+    let heap_size = |t: &vk::MemoryType| {
+        mem.memory_heaps_as_slice()
+            .get(t.heap_index as usize)
+            .map_or(0, |h| h.size)
+    };
+    const LARGE_HEAP: u64 = 1 << 30;
+    let types = mem.memory_types_as_slice();
+    let device_local = types
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            t.property_flags
+                .contains(mappable | vk::MemoryPropertyFlags::DEVICE_LOCAL)
+                && heap_size(t) >= LARGE_HEAP
+        })
+        .max_by_key(|(_, t)| heap_size(t))
+        .map(|(i, _)| i);
+    device_local.or_else(|| {
+        types
+            .iter()
+            .position(|t| t.property_flags.contains(mappable))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn memory(
+        types: &[(vk::MemoryPropertyFlags, u32)],
+        heaps: &[u64],
+    ) -> vk::PhysicalDeviceMemoryProperties {
+        let mut mem = vk::PhysicalDeviceMemoryProperties {
+            memory_type_count: types.len() as u32,
+            memory_heap_count: heaps.len() as u32,
+            ..Default::default()
+        };
+        for (i, &(flags, heap)) in types.iter().enumerate() {
+            mem.memory_types[i] = vk::MemoryType {
+                property_flags: flags,
+                heap_index: heap,
+            };
+        }
+        for (i, &size) in heaps.iter().enumerate() {
+            mem.memory_heaps[i] = vk::MemoryHeap {
+                size,
+                ..Default::default()
+            };
+        }
+        mem
+    }
+
+    #[test]
+    fn buffers_go_to_large_mappable_gpu_memory_when_there_is_some() {
+        use vk::MemoryPropertyFlags as F;
+        let host = F::HOST_VISIBLE | F::HOST_COHERENT;
+        let gpu = F::DEVICE_LOCAL;
+        // A GPU with resizable BAR: all 80 GB mappable.
+        let bar = memory(
+            &[(host, 0), (gpu, 1), (gpu | host, 1)],
+            &[64 << 30, 80 << 30],
+        );
+        assert_eq!(pick_memory_type(&bar), Some(2));
+        // A 256 MiB BAR window is too small for buffers: system memory.
+        let small = memory(
+            &[(gpu, 0), (host, 1), (gpu | host, 2)],
+            &[80 << 30, 64 << 30, 256 << 20],
+        );
+        assert_eq!(pick_memory_type(&small), Some(1));
+        // No mappable memory at all.
+        assert_eq!(pick_memory_type(&memory(&[(gpu, 0)], &[1 << 30])), None);
+    }
 
     #[test]
     fn fnv_hash_differs_for_different_modules() {
