@@ -79,6 +79,7 @@
 
 pub mod builtins;
 pub mod eval;
+pub mod inline_all;
 pub mod interp;
 pub mod ir;
 pub mod link;

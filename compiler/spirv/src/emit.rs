@@ -1,11 +1,11 @@
 //! SIMT IR to SPIR-V words, one kernel at a time (the ABI is in the crate docs).
 
-use crate::inline::inline_calls;
 use crate::predicate::{has_collectives, predicate_collectives};
 use crate::{
     GlobalSlot, ParamSlot, SpirvError, SpirvKernel, SpirvOptions, SPEC_BLOCK_SIZE,
     SPEC_DYNAMIC_SHARED_WORDS,
 };
+use cwcc_simt::inline_all::inline_calls;
 use cwcc_simt::ir::{
     AddrSpace, AtomicOp, BarrierKind, BinaryOp, CmpOp, ConvOp, Dim, FloatWidth, Function, GlobalId,
     Handle, Inst, IntWidth, Loc, LocalId, MatchKind, Module, ParamKind, ReduceOp, Region, Scope,

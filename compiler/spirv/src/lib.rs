@@ -88,7 +88,6 @@
 //! [`SpirvKernel::uses_clock`] tells the runtime to require `VK_KHR_shader_clock`.
 
 mod emit;
-pub mod inline;
 pub mod predicate;
 
 use cwcc_simt::ir::{AddrSpace, Module, ParamKind};
@@ -299,5 +298,17 @@ pub fn validate_with_spirv_val(words: &[u32]) -> Result<Option<String>, String> 
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         )))
+    }
+}
+
+impl From<cwcc_simt::inline_all::InlineError> for SpirvError {
+    fn from(e: cwcc_simt::inline_all::InlineError) -> Self {
+        match e {
+            cwcc_simt::inline_all::InlineError::Recursion { loc } => SpirvError::Unsupported {
+                what: "recursive device functions (SPIR-V has no recursion)".to_string(),
+                loc,
+            },
+            cwcc_simt::inline_all::InlineError::Invalid(m) => SpirvError::Invalid(m),
+        }
     }
 }

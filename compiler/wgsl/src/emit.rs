@@ -1,10 +1,10 @@
 //! SIMT IR to a naga module, one kernel at a time (the ABI is in the crate docs).
 
-use crate::inline::inline_calls;
 use crate::prelude::{prelude, PreludeConfig};
 use crate::{
     module_globals, ParamSlot, WgslError, WgslKernel, WgslOptions, ENTRY_POINT, PARAM_HEADER_BYTES,
 };
+use cwcc_simt::inline_all::inline_calls;
 use cwcc_simt::ir::{
     AddrSpace, AtomicOp, BarrierKind, BinaryOp, CmpOp, ConvOp, Dim, FloatWidth, Function, GlobalId,
     Handle as _, Inst, IntWidth, Loc, LocalId, Module, ParamKind, Region, StmtKind, Type, UnaryOp,

@@ -89,7 +89,6 @@
 //! atomics and `f64`.
 
 mod emit;
-pub mod inline;
 pub mod prelude;
 
 use cwcc_simt::ir::{AddrSpace, Module, ParamKind};
@@ -316,4 +315,16 @@ pub fn compile_all(
         .iter()
         .map(|info| compile(module, &info.name, options).map(|k| (k.name, k.source)))
         .collect()
+}
+
+impl From<cwcc_simt::inline_all::InlineError> for WgslError {
+    fn from(e: cwcc_simt::inline_all::InlineError) -> Self {
+        match e {
+            cwcc_simt::inline_all::InlineError::Recursion { loc } => WgslError::Unsupported {
+                what: "recursive device functions (WGSL has no recursion)".to_string(),
+                loc,
+            },
+            cwcc_simt::inline_all::InlineError::Invalid(m) => WgslError::Invalid(m),
+        }
+    }
 }

@@ -1,9 +1,9 @@
 //! Inlining of device-function calls into a kernel, at the SIMT level.
 //!
-//! The WGSL backend emits one function per kernel (copied from `cwcc-spirv`'s inliner): pointers to local memory are
-//! byte offsets into one per-thread word array whose layout is per kernel, and typed locals cannot be passed to other
-//! functions by address. So every `call` is replaced by the callee's body,
-//! wrapped in a loop that runs once:
+//! The GPU backends (SPIR-V, WGSL) emit one function per kernel: pointers to local and shared
+//! memory are offsets into per-thread and per-block word arrays, which those languages cannot
+//! pass to other functions (no variable pointers). So every `call` is replaced by the callee's
+//! body, wrapped in a loop that runs once:
 //!
 //! ```text
 //! store %flag, false                 (only when the callee returns from inside a loop)
@@ -18,23 +18,48 @@
 //! that contains a `return`, `if load %flag { break }` leaves the next enclosing one.
 //! Recursion is reported as unsupported.
 
-use crate::WgslError;
-use cwcc_simt::ir::{
+use crate::ir::{
     AddrSpace, FuncId, Function, Handle, Inst, LocalId, Module, Region, Stmt, StmtKind, Type, Value,
 };
 use std::collections::HashMap;
+
+/// Why a kernel's calls could not be inlined.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InlineError {
+    /// A device function calls itself (directly or not), or calls nest too deep.
+    Recursion {
+        /// The call's location, when known.
+        loc: Option<String>,
+    },
+    /// The module is malformed (a bug in an earlier stage).
+    Invalid(String),
+}
+
+impl std::fmt::Display for InlineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InlineError::Recursion { loc: Some(l) } => {
+                write!(f, "{l}: recursive device functions cannot be inlined")
+            }
+            InlineError::Recursion { loc: None } => {
+                write!(f, "recursive device functions cannot be inlined")
+            }
+            InlineError::Invalid(m) => write!(f, "invalid module: {m}"),
+        }
+    }
+}
 
 /// Calls nested deeper than this are taken for recursion.
 const MAX_DEPTH: usize = 32;
 
 /// Returns a copy of `module.functions[func]` with every call inlined. `module` is mutable
 /// only to intern the types the inliner needs.
-pub fn inline_calls(module: &mut Module, func: FuncId) -> Result<Function, WgslError> {
+pub fn inline_calls(module: &mut Module, func: FuncId) -> Result<Function, InlineError> {
     let mut function = module
         .functions
         .get(func)
         .cloned()
-        .ok_or_else(|| WgslError::Invalid(format!("no function {func}")))?;
+        .ok_or_else(|| InlineError::Invalid(format!("no function {func}")))?;
     let body = std::mem::take(&mut function.body);
     let mut inliner = Inliner {
         module,
@@ -87,7 +112,7 @@ fn loop_contains_return(region: &Region) -> bool {
 }
 
 impl Inliner<'_> {
-    fn region(&mut self, region: Region) -> Result<Region, WgslError> {
+    fn region(&mut self, region: Region) -> Result<Region, InlineError> {
         let mut out = Vec::with_capacity(region.stmts.len());
         for stmt in region.stmts {
             match stmt.kind {
@@ -136,23 +161,20 @@ impl Inliner<'_> {
         func: FuncId,
         args: &[Value],
         result: Option<Value>,
-        loc: Option<cwcc_simt::ir::Loc>,
-    ) -> Result<Vec<Stmt>, WgslError> {
+        loc: Option<crate::ir::Loc>,
+    ) -> Result<Vec<Stmt>, InlineError> {
         let where_ = loc.map(|l| self.module.format_loc(l));
         if self.stack.contains(&func) || self.stack.len() > MAX_DEPTH {
-            return Err(WgslError::Unsupported {
-                what: "recursive device functions (WGSL has no recursion)".to_string(),
-                loc: where_,
-            });
+            return Err(InlineError::Recursion { loc: where_ });
         }
         let callee = self
             .module
             .functions
             .get(func)
             .cloned()
-            .ok_or_else(|| WgslError::Invalid(format!("call of unknown function {func}")))?;
+            .ok_or_else(|| InlineError::Invalid(format!("call of unknown function {func}")))?;
         if callee.params.len() != args.len() {
-            return Err(WgslError::Invalid(format!(
+            return Err(InlineError::Invalid(format!(
                 "call of `{}` with {} arguments for {} parameters",
                 callee.name,
                 args.len(),
@@ -269,7 +291,7 @@ impl Inliner<'_> {
         region: &Region,
         remap: &Remap,
         loop_depth: usize,
-    ) -> Result<Region, WgslError> {
+    ) -> Result<Region, InlineError> {
         let mut out = Vec::with_capacity(region.stmts.len());
         for stmt in &region.stmts {
             let v = |x: Value| remap.values.get(&x).copied().unwrap_or(x);
@@ -363,7 +385,7 @@ mod tests {
 
     #[test]
     fn calls_are_inlined_and_returns_in_loops_leave_the_call() {
-        let mut m = cwcc_simt::parse_module(
+        let mut m = crate::parse_module(
             "module phase simt
 fn fn0 \"k\"(%v0: ptr<global>, %v1: i32) {
   %v2: i32 = call fn1(%v1)
@@ -412,18 +434,18 @@ kernel \"k\" = fn0(\"out\": ptr<global>, \"x\": i32) static_shared 0
         assert!(text.contains("Break"));
         // Check it still runs right on the reference executor.
         m.functions.items[0] = f;
-        let mut mem = cwcc_simt::interp::Memory::new();
+        let mut mem = crate::interp::Memory::new();
         let out = mem.alloc(4).unwrap();
         for (x, want) in [(9, 9i32), (2, 0)] {
-            cwcc_simt::interp::launch(
+            crate::interp::launch(
                 &m,
                 "k",
                 [1, 1, 1],
                 [1, 1, 1],
                 0,
                 &[
-                    cwcc_simt::interp::ArgValue::Ptr(out),
-                    cwcc_simt::interp::ArgValue::I32(x),
+                    crate::interp::ArgValue::Ptr(out),
+                    crate::interp::ArgValue::I32(x),
                 ],
                 &mut mem,
             )
@@ -434,7 +456,7 @@ kernel \"k\" = fn0(\"out\": ptr<global>, \"x\": i32) static_shared 0
 
     #[test]
     fn recursion_is_unsupported() {
-        let mut m = cwcc_simt::parse_module(
+        let mut m = crate::parse_module(
             "module phase simt
 fn fn0 \"r\"(%v0: i32) -> i32 {
   %v1: i32 = call fn0(%v0)
