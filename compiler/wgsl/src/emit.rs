@@ -86,24 +86,7 @@ enum LocalRepr {
 
 /// Walks every statement of a region (nested regions included).
 fn walk(region: &Region, f: &mut impl FnMut(&StmtKind)) {
-    for stmt in &region.stmts {
-        f(&stmt.kind);
-        match &stmt.kind {
-            StmtKind::If {
-                then_region,
-                else_region,
-                ..
-            } => {
-                walk(then_region, f);
-                walk(else_region, f);
-            }
-            StmtKind::Loop { body, continuing } => {
-                walk(body, f);
-                walk(continuing, f);
-            }
-            _ => {}
-        }
-    }
+    region.walk(&mut |stmt| f(&stmt.kind));
 }
 
 /// Locals that are only loaded and stored through directly as their own scalar type.
@@ -1393,8 +1376,13 @@ impl Emitter<'_> {
                 };
                 self.cast(b, old, kind, None)
             }
-            // WGSL has no memory-only fence (see the crate docs): nothing to emit.
-            Inst::Fence(_) => return Ok(()),
+            // WGSL has no memory-only fence (see the crate docs): dropping it could change what
+            // other blocks observe, so it is refused.
+            Inst::Fence(_) => {
+                return self.unsupported(
+                    "__threadfence*() (WGSL has no memory fence outside workgroup barriers)",
+                )
+            }
             Inst::Trap { .. } => {
                 return self.unsupported("__trap() / assert (WGSL cannot abort a dispatch)")
             }
@@ -2047,5 +2035,16 @@ kernel \"fill\" = fn0(\"out\": ptr<global>, \"k\": i32) static_shared 0
             compile(&module, "nope", &WgslOptions::default()),
             Err(WgslError::NoSuchKernel(_))
         ));
+    }
+
+    #[test]
+    fn fences_are_refused_not_dropped() {
+        let fence = FILL.replace(
+            "%v1: i32 = thread_id.x",
+            "fence.device\n  %v1: i32 = thread_id.x",
+        );
+        let module = cwcc_simt::parse_module(&fence).unwrap();
+        let err = compile(&module, "fill", &WgslOptions::default()).unwrap_err();
+        assert!(err.to_string().contains("__threadfence"), "{err}");
     }
 }

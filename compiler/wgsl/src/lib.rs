@@ -74,9 +74,9 @@
 //! `atomicDec` and float `atomicAdd` are compare-exchange loops. 64-bit `atomicAdd` / `Sub`
 //! add the low word and carry into the high word (the memory ends right; the old value
 //! returned may mix two concurrent updates); other 64-bit atomics are refused.
-//! `__threadfence*` orders nothing extra: WGSL has no stand-alone memory fence (atomics are
-//! relaxed and `storageBarrier` is a workgroup barrier), which is documented, not hidden: a
-//! kernel whose correctness depends on a device-wide fence between blocks may differ.
+//! `__threadfence*` is refused: WGSL has no stand-alone memory fence (atomics are relaxed and
+//! `storageBarrier` is a workgroup barrier), and dropping the fence could change what other
+//! blocks observe.
 //!
 //! # Barriers
 //! `__syncthreads()` is `storageBarrier(); workgroupBarrier();` (CUDA's barrier orders global
