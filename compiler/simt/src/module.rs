@@ -237,6 +237,38 @@ impl Region {
     pub fn new(stmts: Vec<Stmt>) -> Self {
         Region { stmts }
     }
+
+    /// Calls `f` on every statement at every depth, in order (a structured statement before
+    /// the statements of its regions; `then` before `else`, `body` before `continuing`).
+    pub fn walk<'r>(&'r self, f: &mut impl FnMut(&'r Stmt)) {
+        for stmt in &self.stmts {
+            f(stmt);
+            match &stmt.kind {
+                StmtKind::If {
+                    then_region,
+                    else_region,
+                    ..
+                } => {
+                    then_region.walk(f);
+                    else_region.walk(f);
+                }
+                StmtKind::Loop { body, continuing } => {
+                    body.walk(f);
+                    continuing.walk(f);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Calls `f` on every instruction at every depth, in order, with the value it defines.
+    pub fn for_each_inst<'r>(&'r self, f: &mut impl FnMut(Option<Value>, &'r Inst)) {
+        self.walk(&mut |stmt| {
+            if let StmtKind::Inst { result, inst } = &stmt.kind {
+                f(*result, inst);
+            }
+        });
+    }
 }
 
 impl Inst {

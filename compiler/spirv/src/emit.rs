@@ -310,26 +310,9 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &SpirvOptions) -> Res
     })
 }
 
-/// Visits every statement of a region, depth first.
+/// Visits every instruction of a region, depth first.
 fn walk<'r>(region: &'r Region, f: &mut dyn FnMut(Option<Value>, &'r Inst)) {
-    for s in &region.stmts {
-        match &s.kind {
-            StmtKind::Inst { result, inst } => f(*result, inst),
-            StmtKind::If {
-                then_region,
-                else_region,
-                ..
-            } => {
-                walk(then_region, f);
-                walk(else_region, f);
-            }
-            StmtKind::Loop { body, continuing } => {
-                walk(body, f);
-                walk(continuing, f);
-            }
-            _ => {}
-        }
-    }
+    region.for_each_inst(&mut |result, inst| f(result, inst));
 }
 
 impl<'m> Emitter<'m> {

@@ -97,6 +97,8 @@ struct Emitter<'a, 'c> {
     promoted: HashMap<LocalId, u32>,
     /// `local_addr` results of promoted locals.
     promoted_addr: HashMap<Value, LocalId>,
+    /// Every `local_addr` result of the function, and its local.
+    local_addrs: HashMap<Value, LocalId>,
     frame: Frame,
     /// The WebAssembly local holding the frame base (an `i32` address), if there is a frame.
     frame_base: Option<u32>,
@@ -129,6 +131,7 @@ pub(crate) fn emit_function<'a>(
         value_local: HashMap::new(),
         promoted: HashMap::new(),
         promoted_addr: HashMap::new(),
+        local_addrs: HashMap::new(),
         frame,
         frame_base: None,
         depth: 0,
@@ -139,6 +142,11 @@ pub(crate) fn emit_function<'a>(
     for (index, &param) in func.params.iter().enumerate() {
         emitter.value_local.insert(param, index as u32);
     }
+    func.body.for_each_inst(&mut |result, inst| {
+        if let (Some(r), Inst::LocalAddr(local)) = (result, inst) {
+            emitter.local_addrs.insert(r, *local);
+        }
+    });
     for (local, repr) in &promotable {
         let wasm_local = emitter.new_local(repr.val_type());
         emitter.promoted.insert(*local, wasm_local);
@@ -207,24 +215,7 @@ fn promotable_locals(module: &Module, func: &Function) -> HashMap<LocalId, Repr>
 }
 
 fn visit_insts(region: &Region, f: &mut dyn FnMut(Option<Value>, &Inst)) {
-    for stmt in &region.stmts {
-        match &stmt.kind {
-            StmtKind::Inst { result, inst } => f(*result, inst),
-            StmtKind::If {
-                then_region,
-                else_region,
-                ..
-            } => {
-                visit_insts(then_region, f);
-                visit_insts(else_region, f);
-            }
-            StmtKind::Loop { body, continuing } => {
-                visit_insts(body, f);
-                visit_insts(continuing, f);
-            }
-            _ => {}
-        }
-    }
+    region.for_each_inst(&mut |result, inst| f(result, inst));
 }
 
 fn visit_stmt_operands(region: &Region, f: &mut dyn FnMut(Value)) {

@@ -122,24 +122,7 @@ pub(crate) fn is_synchronizing(inst: &Inst) -> bool {
 
 /// Calls `f` on every statement at every depth, in order.
 fn walk(region: &Region, f: &mut impl FnMut(&Stmt)) {
-    for stmt in &region.stmts {
-        f(stmt);
-        match &stmt.kind {
-            StmtKind::If {
-                then_region,
-                else_region,
-                ..
-            } => {
-                walk(then_region, f);
-                walk(else_region, f);
-            }
-            StmtKind::Loop { body, continuing } => {
-                walk(body, f);
-                walk(continuing, f);
-            }
-            _ => {}
-        }
-    }
+    region.walk(&mut |stmt| f(stmt));
 }
 
 /// The non-kernel functions that contain a barrier or warp operation, directly or through

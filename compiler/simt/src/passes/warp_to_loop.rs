@@ -209,24 +209,7 @@ fn check_supported(module: &Module) -> Result<(), PassError> {
 
 /// Calls `f` on every statement at every depth, in order.
 fn walk_stmts(region: &Region, f: &mut impl FnMut(&Stmt)) {
-    for stmt in &region.stmts {
-        f(stmt);
-        match &stmt.kind {
-            StmtKind::If {
-                then_region,
-                else_region,
-                ..
-            } => {
-                walk_stmts(then_region, f);
-                walk_stmts(else_region, f);
-            }
-            StmtKind::Loop { body, continuing } => {
-                walk_stmts(body, f);
-                walk_stmts(continuing, f);
-            }
-            _ => {}
-        }
-    }
+    region.walk(&mut |stmt| f(stmt));
 }
 
 /// Non-kernel functions that read `thread_id` / `lane_id` themselves or through calls.

@@ -229,7 +229,7 @@ impl Emitter<'_, '_> {
         if !self.find_varying(rest, &state, &written, &rooted, &mut varying) {
             return None;
         }
-        let full64 = self.full_width_values(rest, &varying);
+        let full64 = self.full_width_values(body, &varying);
         let named = |name: &str| {
             state.iter().copied().find(|l| {
                 self.func
@@ -374,27 +374,12 @@ impl Emitter<'_, '_> {
         true
     }
 
-    /// The register local a pointer addresses, if it is a promoted local's `local_addr`
-    /// (emitted already, or defined by a `local_addr` of a promoted local).
+    /// The register local a pointer addresses, if it is a promoted local's `local_addr`.
     fn local_of_addr(&self, ptr: Value) -> Option<LocalId> {
-        if let Some(local) = self.promoted_addr.get(&ptr) {
-            return Some(*local);
-        }
-        self.pending_local_addr(ptr)
+        self.local_addrs
+            .get(&ptr)
+            .copied()
             .filter(|local| self.promoted.contains_key(local))
-    }
-
-    /// The local of a `local_addr` defining `ptr` anywhere in the function.
-    fn pending_local_addr(&self, ptr: Value) -> Option<LocalId> {
-        let mut found = None;
-        visit_insts(&self.func.body, &mut |result, inst| {
-            if let (Some(r), Inst::LocalAddr(local)) = (result, inst) {
-                if r == ptr {
-                    found = Some(*local);
-                }
-            }
-        });
-        found
     }
 
     /// Pointers into frame slots that are not registers (`local_addr` of a memory local and
@@ -480,12 +465,11 @@ impl Emitter<'_, '_> {
     }
 
     /// The varying `i64` values some use of which needs more than their low 32 bits.
-    fn full_width_values(&self, stmts: &[Stmt], varying: &HashSet<Value>) -> HashSet<Value> {
+    fn full_width_values(&self, body: &Region, varying: &HashSet<Value>) -> HashSet<Value> {
         let mut full = HashSet::new();
         // (result, operand): the operand needs all bits if the result does.
         let mut edges: Vec<(Value, Value)> = Vec::new();
-        let region = Region::new(stmts.to_vec());
-        visit_insts(&region, &mut |result, inst| {
+        body.for_each_inst(&mut |result, inst| {
             let mut operands = Vec::new();
             inst.for_each_operand(|v| operands.push(v));
             for v in operands {
