@@ -316,6 +316,35 @@ impl Runtime {
         }
     }
 
+    /// Whether kernels run on a GPU: a Vulkan device or WebGPU adapter that is a discrete,
+    /// integrated or virtual GPU (not a CPU driver such as lavapipe).
+    pub fn is_gpu(&self) -> bool {
+        match &self.device {
+            Device::Vulkan(state) => state.device.is_gpu(),
+            Device::WebGpu(state) => state.device.is_gpu(),
+            Device::Interp(_) | Device::Wasm(_) => false,
+        }
+    }
+
+    /// Checks that `kernel` exists and compiles for this runtime's device now, rather than
+    /// at its first launch (the Vulkan and WebGPU backends compile kernels lazily), so that a
+    /// caller choosing between backends learns early that one of them cannot run it.
+    pub fn prepare(&mut self, kernel: &str) -> Result<(), RuntimeError> {
+        let canonical = self.canonical_kernel_name(kernel);
+        let kernel = canonical.as_str();
+        if self.params(kernel).is_none() {
+            return Err(RuntimeError::NoSuchKernel {
+                name: kernel.to_string(),
+                available: self.kernels(),
+            });
+        }
+        match &mut self.device {
+            Device::Vulkan(state) => compile_vulkan(state, kernel),
+            Device::WebGpu(state) => compile_webgpu(state, kernel),
+            Device::Interp(_) | Device::Wasm(_) => Ok(()),
+        }
+    }
+
     /// The backend kernels run on.
     pub fn backend(&self) -> Backend {
         match self.device {
@@ -646,6 +675,28 @@ impl Runtime {
     }
 }
 
+/// Compiles `kernel` to SPIR-V for the Vulkan device, once (the module is cached).
+fn compile_vulkan(state: &mut VulkanState, kernel: &str) -> Result<(), RuntimeError> {
+    if !state.kernels.contains_key(kernel) {
+        let options = state.device.spirv_options();
+        let compiled = cwcc_spirv::compile(&state.module, kernel, &options)
+            .map_err(|e| RuntimeError::Load(e.to_string()))?;
+        state.kernels.insert(kernel.to_string(), compiled);
+    }
+    Ok(())
+}
+
+/// Compiles `kernel` to WGSL for the WebGPU device, once (the module is cached).
+fn compile_webgpu(state: &mut WebGpuState, kernel: &str) -> Result<(), RuntimeError> {
+    if !state.kernels.contains_key(kernel) {
+        let compiled =
+            cwcc_wgsl::compile(&state.module, kernel, &cwcc_wgsl::WgslOptions::default())
+                .map_err(|e| RuntimeError::Load(e.to_string()))?;
+        state.kernels.insert(kernel.to_string(), compiled);
+    }
+    Ok(())
+}
+
 /// Compiles (once) and launches a kernel on the Vulkan device.
 fn launch_vulkan(
     state: &mut VulkanState,
@@ -655,12 +706,7 @@ fn launch_vulkan(
     shared_bytes: u64,
     values: &[ArgValue],
 ) -> Result<Duration, RuntimeError> {
-    if !state.kernels.contains_key(kernel) {
-        let options = state.device.spirv_options();
-        let compiled = cwcc_spirv::compile(&state.module, kernel, &options)
-            .map_err(|e| RuntimeError::Load(e.to_string()))?;
-        state.kernels.insert(kernel.to_string(), compiled);
-    }
+    compile_vulkan(state, kernel)?;
     let Some(compiled) = state.kernels.get(kernel) else {
         return Err(RuntimeError::Load(format!(
             "kernel `{kernel}` did not compile"
@@ -693,12 +739,7 @@ fn launch_webgpu(
     shared_bytes: u64,
     values: &[ArgValue],
 ) -> Result<Duration, RuntimeError> {
-    if !state.kernels.contains_key(kernel) {
-        let compiled =
-            cwcc_wgsl::compile(&state.module, kernel, &cwcc_wgsl::WgslOptions::default())
-                .map_err(|e| RuntimeError::Load(e.to_string()))?;
-        state.kernels.insert(kernel.to_string(), compiled);
-    }
+    compile_webgpu(state, kernel)?;
     let Some(compiled) = state.kernels.get(kernel) else {
         return Err(RuntimeError::Load(format!(
             "kernel `{kernel}` did not compile"

@@ -93,6 +93,8 @@ pub struct VulkanDevice {
     command_pool: vk::CommandPool,
     memory_type: u32,
     name: String,
+    /// Whether the device is a GPU (discrete, integrated or virtual), not a CPU driver.
+    is_gpu: bool,
     subgroup_size: u32,
     /// Pipelines can require subgroups of 32 (`VK_EXT_subgroup_size_control` / Vulkan 1.3).
     subgroup_32: bool,
@@ -299,7 +301,9 @@ impl VulkanDevice {
             candidates.push((rank(props.device_type), pd, family as u32, name, props, ts));
         }
         candidates.sort_by_key(|c| c.0);
-        let Some((_, pd, family, name, props, timestamps)) = candidates.into_iter().next() else {
+        let Some((device_rank, pd, family, name, props, timestamps)) =
+            candidates.into_iter().next()
+        else {
             return Err(if rejected.is_empty() {
                 "Vulkan: no device found".to_string()
             } else {
@@ -449,6 +453,7 @@ impl VulkanDevice {
             command_pool,
             memory_type: memory_type as u32,
             name,
+            is_gpu: device_rank <= 2,
             subgroup_size,
             subgroup_32,
             full_subgroups,
@@ -464,6 +469,12 @@ impl VulkanDevice {
     /// The device's name (`llvmpipe (LLVM …)` for lavapipe).
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Whether the device is a GPU (discrete, integrated or virtual) rather than a CPU
+    /// implementation of Vulkan such as lavapipe.
+    pub fn is_gpu(&self) -> bool {
+        self.is_gpu
     }
 
     /// The subgroup size kernels are compiled for: 32 when the device runs 32-wide

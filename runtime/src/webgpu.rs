@@ -32,6 +32,8 @@ pub struct WebGpuDevice {
     device: wgpu::Device,
     queue: wgpu::Queue,
     name: String,
+    /// Whether the adapter is a GPU (discrete, integrated or virtual).
+    is_gpu: bool,
     limits: wgpu::Limits,
     heap: wgpu::Buffer,
     heap_capacity: u64,
@@ -69,11 +71,15 @@ fn adapter_rank(info: &wgpu::AdapterInfo) -> u32 {
 impl WebGpuDevice {
     /// Opens the best adapter of this machine (discrete > integrated > virtual > CPU).
     pub fn new() -> Result<WebGpuDevice, String> {
+        // Vulkan, Metal, DX12 (and the browser's WebGPU), or what `WGPU_BACKEND` names. wgpu's
+        // OpenGL backend is left out unless asked for: it cannot run storage-buffer compute
+        // everywhere, and on a headless machine its EGL set-up prints errors.
+        let backends = wgpu::Backends::from_env().unwrap_or(wgpu::Backends::PRIMARY);
         let instance = wgpu::Instance::new(wgpu::InstanceDescriptor {
-            backends: wgpu::Backends::all(),
+            backends,
             ..wgpu::InstanceDescriptor::new_without_display_handle()
         });
-        let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
+        let adapters = pollster::block_on(instance.enumerate_adapters(backends));
         let adapter = adapters
             .into_iter()
             .min_by_key(|a| adapter_rank(&a.get_info()))
@@ -147,6 +153,7 @@ impl WebGpuDevice {
             device,
             queue,
             name: format!("{} ({:?}, {})", info.name, info.backend, info.driver_info),
+            is_gpu: adapter_rank(&info) <= 2,
             limits,
             heap,
             heap_capacity,
@@ -174,6 +181,12 @@ impl WebGpuDevice {
     /// The adapter's name, backend and driver.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Whether the adapter is a GPU (discrete, integrated or virtual) rather than a CPU
+    /// driver or an adapter of unknown kind.
+    pub fn is_gpu(&self) -> bool {
+        self.is_gpu
     }
 
     /// Whether kernel times come from GPU timestamps (else wall time).

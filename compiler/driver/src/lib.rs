@@ -7,6 +7,9 @@
 pub mod cli;
 pub mod devlib;
 pub mod loader;
+mod spirv_artifact;
+
+pub use spirv_artifact::{portable_spirv_options, spirv_manifest, SPIRV_MANIFEST_VERSION};
 
 use cwcc_frontend::ast::{Item, TranslationUnit};
 use cwcc_frontend::diag::Diagnostics;

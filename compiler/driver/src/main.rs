@@ -180,12 +180,96 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Some(Target::Spirv) => {
+            let written = match write_spirv(&out, cli, input) {
+                Ok(written) => written,
+                Err(message) => {
+                    eprintln!("error: {}", message.trim_end());
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            if cli.verbose {
+                for path in written {
+                    eprintln!("wrote {}", path.display());
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Some(target) => Err(format!(
             "the {} backend is not built yet\n  = hint: `-o FILE.wasm` builds WebAssembly; `--emit=simt` prints the SIMT IR",
             target.name()
         )),
         None => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// `-o FILE.spv`: one SPIR-V module per kernel, each with its launch manifest in a JSON file
+/// beside it (`FILE.spv.json`; see `cwcc::spirv_manifest`). Modules are compiled for any
+/// Vulkan 1.2 device with `bufferDeviceAddress`, `shaderInt64` and `shaderFloat64`: warp
+/// collectives use the workgroup-memory emulation, which works whatever the subgroup size.
+/// File names as for `.wgsl`. Returns the paths written.
+fn write_spirv(
+    out: &cwcc::FrontEndOutput,
+    cli: &Cli,
+    input: &std::path::Path,
+) -> Result<Vec<std::path::PathBuf>, String> {
+    let (mut module, report) = cwcc::to_simt(out, &cli.print_after, cli.time_passes)?;
+    eprint!("{}{}", report.printed, report.timings);
+    cwcc::devlib::link_device_library(&mut module, &cwcc::devlib::is_always_native)?;
+    let options = cwcc::portable_spirv_options();
+    let mut kernels = Vec::new();
+    for info in &module.kernels {
+        let kernel =
+            cwcc_spirv::compile(&module, &info.name, &options).map_err(|e| e.to_string())?;
+        kernels.push((info.name.clone(), kernel));
+    }
+    let path = cli
+        .output
+        .clone()
+        .unwrap_or_else(|| input.with_extension("spv"));
+    let mut written = Vec::new();
+    for (name, kernel) in &kernels {
+        let target = per_kernel_path(&path, name, kernels.len(), "spv");
+        std::fs::write(&target, kernel.bytes())
+            .map_err(|e| format!("cannot write `{}`: {}", target.display(), io_reason(&e)))?;
+        written.push(target.clone());
+        let mut manifest_path = target.into_os_string();
+        manifest_path.push(".json");
+        let manifest_path = std::path::PathBuf::from(manifest_path);
+        let manifest = cwcc::spirv_manifest(&module, kernel, &options);
+        std::fs::write(&manifest_path, manifest).map_err(|e| {
+            format!(
+                "cannot write `{}`: {}",
+                manifest_path.display(),
+                io_reason(&e)
+            )
+        })?;
+        written.push(manifest_path);
+    }
+    Ok(written)
+}
+
+/// Where kernel `name` of a module with `count` kernels goes for `-o path`: `path` itself
+/// when there is one kernel, else `STEM-NAME.ext` beside it (every character of the name that
+/// is not a letter or digit replaced by `_`).
+fn per_kernel_path(
+    path: &std::path::Path,
+    name: &str,
+    count: usize,
+    ext: &str,
+) -> std::path::PathBuf {
+    if count == 1 {
+        return path.to_path_buf();
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let safe: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    path.with_file_name(format!("{stem}-{safe}.{ext}"))
 }
 
 /// `-o FILE.wgsl`: one WGSL module per kernel (see `cwcc_wgsl::compile_all`). A module with
@@ -207,19 +291,7 @@ fn write_wgsl(
         .unwrap_or_else(|| input.with_extension("wgsl"));
     let mut written = Vec::new();
     for (name, source) in &kernels {
-        let target = if kernels.len() == 1 {
-            path.clone()
-        } else {
-            let stem = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let safe: String = name
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                .collect();
-            path.with_file_name(format!("{stem}-{safe}.wgsl"))
-        };
+        let target = per_kernel_path(&path, name, kernels.len(), "wgsl");
         std::fs::write(&target, source)
             .map_err(|e| format!("cannot write `{}`: {}", target.display(), io_reason(&e)))?;
         written.push(target);

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 /// The backends `cwcc run --backend` names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum BackendChoice {
-    /// The best CPU backend available: wasm, or interp for a module wasm cannot compile yet.
+    /// The fastest backend that can run the kernel: a GPU through Vulkan, then a GPU through
+    /// WebGPU, then wasm on all cores, then interp.
     Auto,
     /// The SIMT reference executor.
     Interp,
@@ -305,23 +306,83 @@ fn load(a: &RunArgs, ext: &str) -> Result<Runtime, String> {
             }
             Ok(rt)
         }
-        _ => {
-            // Auto: WebAssembly on all cores; the reference executor when the module uses
-            // something the wasm backend cannot compile yet.
-            match module_to_wasm(module.clone()) {
-                Ok(bytes) => {
-                    if a.verbose {
-                        eprintln!("note: --backend auto chose wasm (wasmtime, all cores)");
-                    }
-                    Runtime::from_wasm(&bytes).map_err(|e| e.to_string())
-                }
-                Err(why) => {
-                    eprintln!("note: --backend auto runs on interp: the wasm backend cannot compile this module: {why}");
-                    Ok(Runtime::new(module))
-                }
+        _ => auto(a, module),
+    }
+}
+
+/// `--backend auto`: the first of a real GPU through Vulkan, a real GPU through WebGPU,
+/// WebAssembly on all cores, and the reference executor that can run the kernel. A GPU
+/// backend counts only when its device is a GPU (not a CPU driver such as lavapipe) and the
+/// kernel compiles for it; `--verbose` says what was chosen and why the others were not.
+fn auto(a: &RunArgs, module: cwcc_simt::Module) -> Result<Runtime, String> {
+    let gpu_module = || -> Result<cwcc_simt::Module, String> {
+        let mut linked = module.clone();
+        cwcc::devlib::link_device_library(&mut linked, &cwcc::devlib::is_always_native)?;
+        Ok(linked)
+    };
+    let gpu = |open: fn(cwcc_simt::Module) -> Result<Runtime, cwcc_runtime::RuntimeError>| {
+        let kernel = a.kernel.clone();
+        move || -> Result<Runtime, String> {
+            let mut rt = open(gpu_module()?).map_err(|e| e.to_string())?;
+            if !rt.is_gpu() {
+                return Err(format!("{} is not a GPU", rt.device_name()));
             }
+            rt.prepare(&kernel).map_err(|e| e.to_string())?;
+            Ok(rt)
+        }
+    };
+    let candidates: Vec<AutoCandidate<'_, Runtime>> = vec![
+        ("vulkan", Box::new(gpu(Runtime::with_vulkan))),
+        ("webgpu", Box::new(gpu(Runtime::with_webgpu))),
+        (
+            "wasm",
+            Box::new(|| {
+                let bytes = module_to_wasm(module.clone())?;
+                Runtime::from_wasm(&bytes).map_err(|e| e.to_string())
+            }),
+        ),
+        ("interp", Box::new(|| Ok(Runtime::new(module.clone())))),
+    ];
+    let (choice, skipped) = pick_first(candidates);
+    if a.verbose {
+        for (name, why) in &skipped {
+            eprintln!("note: --backend auto: not {name}: {why}");
         }
     }
+    let (name, rt) = choice.ok_or_else(|| {
+        let reasons: Vec<String> = skipped
+            .iter()
+            .map(|(name, why)| format!("{name}: {why}"))
+            .collect();
+        format!("no backend can run this kernel ({})", reasons.join("; "))
+    })?;
+    if a.verbose {
+        eprintln!("note: --backend auto chose {name}: {}", rt.device_name());
+    } else if name == "interp" {
+        // Slower by orders of magnitude: say so even without --verbose.
+        if let Some((_, why)) = skipped.iter().find(|(n, _)| *n == "wasm") {
+            eprintln!("note: --backend auto runs on interp: the wasm backend cannot compile this module: {why}");
+        }
+    }
+    Ok(rt)
+}
+
+/// A backend `--backend auto` may choose: its name and how to open it.
+type AutoCandidate<'a, T> = (&'static str, Box<dyn FnOnce() -> Result<T, String> + 'a>);
+
+/// Opens the candidates in order and returns the first that opens, with the name and reason
+/// of each one skipped before it.
+fn pick_first<T>(
+    candidates: Vec<AutoCandidate<'_, T>>,
+) -> (Option<(&'static str, T)>, Vec<(&'static str, String)>) {
+    let mut skipped = Vec::new();
+    for (name, open) in candidates {
+        match open() {
+            Ok(value) => return (Some((name, value)), skipped),
+            Err(why) => skipped.push((name, why)),
+        }
+    }
+    (None, skipped)
 }
 
 fn module_to_wasm(mut module: cwcc_simt::Module) -> Result<Vec<u8>, String> {
@@ -397,6 +458,33 @@ mod tests {
         assert!(parse_spec(0, "@/nonexistent.npy")
             .unwrap_err()
             .contains("no such file"));
+    }
+
+    #[test]
+    fn auto_takes_the_first_backend_that_opens_and_says_why_it_skipped_the_others() {
+        let candidates: Vec<AutoCandidate<'_, u32>> = vec![
+            (
+                "vulkan",
+                Box::new(|| Err("llvmpipe is not a GPU".to_string())),
+            ),
+            ("webgpu", Box::new(|| Err("no adapter".to_string()))),
+            ("wasm", Box::new(|| Ok(3))),
+            ("interp", Box::new(|| panic!("not reached: wasm opened"))),
+        ];
+        let (choice, skipped) = pick_first(candidates);
+        assert_eq!(choice, Some(("wasm", 3)));
+        assert_eq!(
+            skipped,
+            vec![
+                ("vulkan", "llvmpipe is not a GPU".to_string()),
+                ("webgpu", "no adapter".to_string())
+            ]
+        );
+        let gpu_first: Vec<AutoCandidate<'_, u32>> =
+            vec![("vulkan", Box::new(|| Ok(1))), ("wasm", Box::new(|| Ok(3)))];
+        assert_eq!(pick_first(gpu_first).0, Some(("vulkan", 1)));
+        let none: Vec<AutoCandidate<'_, u32>> = vec![("wasm", Box::new(|| Err("x".into())))];
+        assert_eq!(pick_first(none), (None, vec![("wasm", "x".to_string())]));
     }
 
     #[test]

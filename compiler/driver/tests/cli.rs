@@ -162,6 +162,56 @@ fn wgsl_output_holds_the_kernel() {
 }
 
 #[test]
+fn spirv_output_is_one_valid_module_and_manifest_per_kernel() {
+    let file = scratch(
+        "ok4.cu",
+        "__global__ void fill(int* p, int v) { p[threadIdx.x] = v; }\n\
+         __global__ void warp_sum(float* p) {\n\
+           float x = p[threadIdx.x];\n\
+           for (int o = 16; o > 0; o /= 2) x += __shfl_down_sync(0xffffffff, x, o);\n\
+           if (threadIdx.x % 32 == 0) p[threadIdx.x] = x;\n\
+         }\n",
+    );
+    let dir = std::env::temp_dir().join(format!("cwcc-cli-{}-spv", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let out = dir.join("k.spv");
+    let o = cwcc(&[
+        file.to_str().expect("utf-8 path"),
+        "-o",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for (kernel, params) in [("fill", 2), ("warp_sum", 1)] {
+        let spv = dir.join(format!("k-{kernel}.spv"));
+        let bytes = std::fs::read(&spv).expect("one .spv file per kernel");
+        assert_eq!(
+            bytes.get(..4),
+            Some(&[0x03, 0x02, 0x23, 0x07][..]),
+            "SPIR-V magic"
+        );
+        let words: Vec<u32> = bytes
+            .chunks(4)
+            .map(|c| u32::from_le_bytes(c.try_into().expect("whole words")))
+            .collect();
+        if let Some(problem) = cwcc_spirv::validate_with_spirv_val(&words).expect("spirv-val runs")
+        {
+            panic!("{kernel}: spirv-val: {problem}");
+        }
+        let json = std::fs::read_to_string(dir.join(format!("k-{kernel}.spv.json")))
+            .expect("a manifest beside each module");
+        let manifest: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+        assert_eq!(manifest["format"], cwcc::SPIRV_MANIFEST_VERSION);
+        assert_eq!(manifest["kernel"], kernel);
+        assert_eq!(manifest["entry_point"], "main");
+        assert_eq!(manifest["params"].as_array().map(Vec::len), Some(params));
+        // Portable modules emulate warps: no 32-wide subgroups required.
+        assert_eq!(manifest["requires"]["subgroup_size_32"], false);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn defines_and_include_dirs() {
     let dir = std::env::temp_dir().join(format!("cwcc-cli-inc-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");

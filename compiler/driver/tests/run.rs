@@ -96,8 +96,17 @@ fn run_writes_every_buffer_argument() {
         "zeros:i64:5",
         "--out-dir",
         out.to_str().unwrap(),
+        "--verbose",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
+    // `--backend auto` (the default) says what it chose; a CPU Vulkan driver (lavapipe in CI)
+    // is never chosen over wasm.
+    let said = stderr(&o);
+    assert!(said.contains("note: --backend auto chose "), "{said}");
+    if said.contains("llvmpipe") {
+        assert!(said.contains("is not a GPU"), "{said}");
+        assert!(!said.contains("chose vulkan"), "{said}");
+    }
     let a = read_npy(&std::fs::read(out.join("arg0.npy")).unwrap()).unwrap();
     let got: Vec<i64> = a
         .data

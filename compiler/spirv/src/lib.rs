@@ -39,8 +39,10 @@
 //! shared memory are taken to point to global memory.
 //!
 //! # Float exactness
-//! Every float `add`, `sub`, `mul`, `div` and `rem` carries `NoContraction` (CUDA rounds each
-//! operation; nvcc contracts only explicit `fma` calls). Where Vulkan promises less than
+//! Every float `add`, `sub`, `mul`, `div` and `rem` carries `NoContraction`: each operation is
+//! rounded, as nvcc does with `-fmad=false` and as every other cwcc backend does (nvcc's default
+//! `-fmad=true` contracts `a * b + c` into one fused operation; the conformance tolerances
+//! cover that difference, see testsuite/conformance/README.md). Where Vulkan promises less than
 //! IEEE and the device has `Float64` ([`SpirvOptions::float64`]): `f32` division and square
 //! root are computed in `f64` and rounded once more (correctly rounded: 53 bits hold
 //! 2 × 24 + 2), and `fmaf` is an exact `f64` product plus a sum rounded to odd, then rounded
