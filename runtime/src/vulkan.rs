@@ -515,8 +515,26 @@ impl VulkanDevice {
         // SAFETY: valid device and create info.
         let buffer =
             unsafe { self.device.create_buffer(&info, None) }.map_err(vk_err("vkCreateBuffer"))?;
-        // SAFETY: `buffer` is from this device.
-        let req = unsafe { self.device.get_buffer_memory_requirements(buffer) };
+        let mut dedicated_req = vk::MemoryDedicatedRequirements::default();
+        let mut req2 = vk::MemoryRequirements2::default().push_next(&mut dedicated_req);
+        let query = vk::BufferMemoryRequirementsInfo2::default().buffer(buffer);
+        // SAFETY: `buffer` is from this device; the chain lives for the call.
+        unsafe {
+            self.device
+                .get_buffer_memory_requirements2(&query, &mut req2)
+        };
+        let req = req2.memory_requirements;
+        // Each buffer has its own allocation anyway; telling the driver so (a dedicated
+        // allocation) lets it choose the page size for the whole buffer. The driver's
+        // preference decides, `CWCC_VK_DEDICATED=0|1` overrides it (for measurements).
+        let dedicated = match std::env::var("CWCC_VK_DEDICATED").as_deref() {
+            Ok("0") => dedicated_req.requires_dedicated_allocation != 0,
+            Ok("1") => true,
+            _ => {
+                dedicated_req.prefers_dedicated_allocation != 0
+                    || dedicated_req.requires_dedicated_allocation != 0
+            }
+        };
         if req.memory_type_bits & (1 << self.memory_type) == 0 {
             // SAFETY: unused buffer.
             unsafe { self.device.destroy_buffer(buffer, None) };
@@ -524,10 +542,14 @@ impl VulkanDevice {
         }
         let mut flags =
             vk::MemoryAllocateFlagsInfo::default().flags(vk::MemoryAllocateFlags::DEVICE_ADDRESS);
-        let alloc = vk::MemoryAllocateInfo::default()
+        let mut dedicated_info = vk::MemoryDedicatedAllocateInfo::default().buffer(buffer);
+        let mut alloc = vk::MemoryAllocateInfo::default()
             .allocation_size(req.size)
             .memory_type_index(self.memory_type)
             .push_next(&mut flags);
+        if dedicated {
+            alloc = alloc.push_next(&mut dedicated_info);
+        }
         // SAFETY: valid allocate info.
         let memory = match unsafe { self.device.allocate_memory(&alloc, None) } {
             Ok(m) => m,

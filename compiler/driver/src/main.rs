@@ -165,23 +165,13 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                 .map_err(|e| format!("cannot write `{}`: {}", path.display(), io_reason(&e)))?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Target::Wgsl) => {
-            let written = match write_wgsl(&out, cli, input) {
-                Ok(written) => written,
-                Err(message) => {
-                    eprintln!("error: {}", message.trim_end());
-                    return Ok(ExitCode::from(1));
-                }
+        Some(target @ (Target::Wgsl | Target::Spirv)) => {
+            let written = if target == Target::Wgsl {
+                write_wgsl(&out, cli, input)
+            } else {
+                write_spirv(&out, cli, input)
             };
-            if cli.verbose {
-                for path in written {
-                    eprintln!("wrote {}", path.display());
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Target::Spirv) => {
-            let written = match write_spirv(&out, cli, input) {
+            let written = match written {
                 Ok(written) => written,
                 Err(message) => {
                     eprintln!("error: {}", message.trim_end());
