@@ -87,6 +87,7 @@ pub mod module;
 pub mod parse;
 pub mod pass;
 pub mod passes;
+pub mod predicate;
 pub mod print;
 pub mod verify;
 

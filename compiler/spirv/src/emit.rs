@@ -1,6 +1,5 @@
 //! SIMT IR to SPIR-V words, one kernel at a time (the ABI is in the crate docs).
 
-use crate::predicate::{has_collectives, predicate_collectives};
 use crate::{
     GlobalSlot, ParamSlot, SpirvError, SpirvKernel, SpirvOptions, SPEC_BLOCK_SIZE,
     SPEC_DYNAMIC_SHARED_WORDS,
@@ -11,6 +10,7 @@ use cwcc_simt::ir::{
     Handle, Inst, IntWidth, Loc, LocalId, MatchKind, Module, ParamKind, ReduceOp, Region, Scope,
     ShuffleKind, StmtKind, Type, UnaryOp, Value, VoteKind,
 };
+use cwcc_simt::predicate::{has_collectives, predicate_collectives};
 use rspirv::binary::Assemble;
 use rspirv::dr::{Builder, InsertPoint, Instruction, Operand};
 use rspirv::spirv::{

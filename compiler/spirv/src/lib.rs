@@ -79,8 +79,9 @@
 //! With any other subgroup size, warps are emulated through a `Workgroup` array of 3 words
 //! per thread: each thread writes its operand and whether it takes part, a workgroup barrier,
 //! each thread reads its warp's slots and computes its result, a second barrier. Every
-//! thread of the block must reach those barriers, so [`predicate`] first rewrites the kernel
-//! so that collectives and barriers never sit under thread-dependent control flow.
+//! thread of the block must reach those barriers, so [`cwcc_simt::predicate`] (shared with the
+//! WGSL backend) first rewrites the kernel so that collectives and barriers never sit under
+//! thread-dependent control flow.
 //! `__syncwarp` becomes a workgroup barrier.
 //!
 //! # Debugging and printing
@@ -90,7 +91,6 @@
 //! [`SpirvKernel::uses_clock`] tells the runtime to require `VK_KHR_shader_clock`.
 
 mod emit;
-pub mod predicate;
 
 use cwcc_simt::ir::{AddrSpace, Module, ParamKind};
 use std::fmt;
@@ -311,6 +311,16 @@ impl From<cwcc_simt::inline_all::InlineError> for SpirvError {
                 loc,
             },
             cwcc_simt::inline_all::InlineError::Invalid(m) => SpirvError::Invalid(m),
+        }
+    }
+}
+
+impl From<cwcc_simt::predicate::PredicateError> for SpirvError {
+    fn from(e: cwcc_simt::predicate::PredicateError) -> Self {
+        match e {
+            cwcc_simt::predicate::PredicateError::Unsupported { what, loc } => {
+                SpirvError::Unsupported { what, loc }
+            }
         }
     }
 }

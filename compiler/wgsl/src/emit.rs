@@ -1,5 +1,7 @@
 //! SIMT IR to a naga module, one kernel at a time (the ABI is in the crate docs).
 
+mod warp;
+
 use crate::prelude::{prelude, PreludeConfig};
 use crate::{
     module_globals, ParamSlot, WgslError, WgslKernel, WgslOptions, ENTRY_POINT, PARAM_HEADER_BYTES,
@@ -10,6 +12,7 @@ use cwcc_simt::ir::{
     Handle as _, Inst, IntWidth, Loc, LocalId, Module, ParamKind, Region, StmtKind, Type, UnaryOp,
     Value,
 };
+use cwcc_simt::predicate::predicate_collectives;
 use naga::{
     BinaryOperator as BO, Block, Expression as E, Literal, MathFunction as MF, ScalarKind, Span,
     Statement as S,
@@ -305,7 +308,9 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         .ok_or_else(|| WgslError::NoSuchKernel(kernel.to_string()))?
         .clone();
     let mut work = module.clone();
-    let function = inline_calls(&mut work, info.function)?;
+    let mut function = inline_calls(&mut work, info.function)?;
+    // Collectives are emulated through workgroup barriers: every thread must reach them.
+    predicate_collectives(&mut work, &mut function)?;
 
     // Parameter buffer layout (after the header).
     let mut params = Vec::new();
@@ -376,12 +381,13 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
     // Which arrays need atomics.
     let (heap_atomic, shared_atomic) = atomic_needs(&work, &function);
 
-    let text = prelude(&PreludeConfig {
+    let mut text = prelude(&PreludeConfig {
         heap_atomic,
         shared_atomic,
         shared_words: static_shared_words,
         local_words: (align_up(local_size, 4) / 4).max(1) as u32,
     });
+    text.push_str(warp::WARP_PRELUDE);
     let mut nm = naga::front::wgsl::parse_str(&text)
         .map_err(|e| WgslError::Naga(format!("prelude: {}", e.emit_to_string(&text))))?;
     let ep_index = nm
@@ -510,6 +516,7 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         &broken,
         &format!("array<{elem}, {}>", crate::OVERRIDE_SHARED_WORDS),
     );
+    let source = warp::fix_warp_decls(&source)?;
     Ok(WgslKernel {
         name: info.name.clone(),
         source,
@@ -519,6 +526,7 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         dynamic_shared_offset: dyn_shared_offset,
         uses_dynamic_shared: info.uses_dynamic_shared,
         has_shared_words_override,
+        warp_bytes_per_thread: warp::bytes_per_thread(&nm),
     })
 }
 
@@ -1282,12 +1290,12 @@ impl Emitter<'_> {
                     .append(E::FunctionArgument(2), Span::UNDEFINED);
                 self.call(b, "sync_reduce", vec![code, p, lidx])?
             }
-            Inst::SyncWarp { .. } => return self.warp("__syncwarp"),
-            Inst::Shuffle { .. } => return self.warp("__shfl*_sync"),
-            Inst::Vote { .. } => return self.warp("__any_sync / __all_sync / __ballot_sync"),
-            Inst::Match { .. } => return self.warp("__match_*_sync"),
-            Inst::ActiveMask => return self.warp("__activemask"),
-            Inst::WarpReduce { .. } => return self.warp("__reduce_*_sync"),
+            Inst::SyncWarp { .. }
+            | Inst::Shuffle { .. }
+            | Inst::Vote { .. }
+            | Inst::Match { .. }
+            | Inst::ActiveMask
+            | Inst::WarpReduce { .. } => return self.collective(b, result, inst),
             Inst::Clock => return self.unsupported("clock() is not available in WGSL"),
             Inst::AtomicRmw { op, ptr, value, .. } => {
                 let k = self.kind(*value)?;
@@ -1314,7 +1322,12 @@ impl Emitter<'_> {
                     (AtomicOp::Add | AtomicOp::Sub, Kind::I64) => {
                         // Low word first, its carry into the high word: the memory ends
                         // right; the old value returned may mix two updates when others
-                        // add at the same time.
+                        // add at the same time, so a kernel that uses it is refused.
+                        if result.is_some_and(|r| value_used(&self.f.body, r)) {
+                            return self.unsupported(
+                                "using the old value returned by a 64-bit atomicAdd / atomicSub (WGSL atomics are 32-bit: the two words are updated by two atomics, so the value read may mix concurrent updates; the atomic itself is supported when its result is unused)",
+                            );
+                        }
                         let mem = self.atomic_mem(*ptr)?;
                         let a = self.val(*ptr)?;
                         let mut v = self.val(*value)?;
@@ -1330,7 +1343,7 @@ impl Emitter<'_> {
                     }
                     _ => {
                         return self.unsupported(format!(
-                            "atomic {op:?} on a {}-bit integer (WGSL atomics are 32-bit; only 64-bit add and sub are emulated)",
+                            "atomic {op:?} on a {}-bit integer (WGSL atomics are 32-bit: only 64-bit add and sub whose result is unused are emulated, a correct 64-bit min, max or exchange would need a lock)",
                             match k {
                                 Kind::I64 => 64,
                                 Kind::Int(bits) => bits,
@@ -1392,12 +1405,6 @@ impl Emitter<'_> {
             self.set(r, h);
         }
         Ok(())
-    }
-
-    fn warp<T>(&self, what: &str) -> Res<T> {
-        self.unsupported(format!(
-            "warp collective `{what}` (WGSL subgroups of 32 and the shared-memory emulation are not implemented yet)"
-        ))
     }
 
     fn atomic_mem(&self, ptr: Value) -> Res<Mem> {
@@ -1947,6 +1954,18 @@ impl Emitter<'_> {
     }
 }
 
+/// Whether `v` is an operand anywhere in `region`.
+fn value_used(region: &Region, v: Value) -> bool {
+    let mut used = false;
+    walk(region, &mut |kind| match kind {
+        StmtKind::Inst { inst, .. } => inst.for_each_operand(|x| used |= x == v),
+        StmtKind::If { cond, .. } => used |= *cond == v,
+        StmtKind::Return(Some(x)) => used |= *x == v,
+        _ => {}
+    });
+    used
+}
+
 fn dim(d: Dim) -> u32 {
     match d {
         Dim::X => 0,
@@ -2013,7 +2032,7 @@ kernel \"fill\" = fn0(\"out\": ptr<global>, \"k\": i32) static_shared 0
     }
 
     #[test]
-    fn clock_and_warp_collectives_are_refused_clearly() {
+    fn clock_and_unknown_kernels_are_refused_clearly() {
         let clock = FILL.replace(
             "%v1: i32 = thread_id.x",
             "%v9: i64 = clock\n  %v1: i32 = thread_id.x",
@@ -2024,13 +2043,6 @@ kernel \"fill\" = fn0(\"out\": ptr<global>, \"k\": i32) static_shared 0
             matches!(&err, WgslError::Unsupported { what, .. } if what.contains("clock() is not available in WGSL")),
             "{err}"
         );
-        let warp = FILL.replace(
-            "%v1: i32 = thread_id.x",
-            "%v9: i32 = active_mask\n  %v1: i32 = thread_id.x",
-        );
-        let module = cwcc_simt::parse_module(&warp).unwrap();
-        let err = compile(&module, "fill", &WgslOptions::default()).unwrap_err();
-        assert!(err.to_string().contains("__activemask"), "{err}");
         assert!(matches!(
             compile(&module, "nope", &WgslOptions::default()),
             Err(WgslError::NoSuchKernel(_))

@@ -72,8 +72,12 @@
 //! # Atomics
 //! 32-bit integer atomics use WGSL's atomics on `atomic<u32>`; signed min/max, `atomicInc`,
 //! `atomicDec` and float `atomicAdd` are compare-exchange loops. 64-bit `atomicAdd` / `Sub`
-//! add the low word and carry into the high word (the memory ends right; the old value
-//! returned may mix two concurrent updates); other 64-bit atomics are refused.
+//! add the low word and carry into the high word: the memory ends right, but the old value
+//! they read may mix two concurrent updates, so a kernel that *uses* that value is refused
+//! (one that ignores it, as a sum into a global counter, is compiled). Other 64-bit atomics
+//! (`atomicMin` / `Max` / `Exch` / `CAS` on 64-bit integers) are refused: a correct emulation
+//! with 32-bit atomics needs a lock, and WebGPU does not promise that a spinning thread lets
+//! the lock's holder progress.
 //! `__threadfence*` is refused: WGSL has no stand-alone memory fence (atomics are relaxed and
 //! `storageBarrier` is a workgroup barrier), and dropping the fence could change what other
 //! blocks observe.
@@ -82,11 +86,23 @@
 //! `__syncthreads()` is `storageBarrier(); workgroupBarrier();` (CUDA's barrier orders global
 //! memory too); the `count` / `and` / `or` forms count through a workgroup atomic.
 //!
-//! # Not supported yet (clear errors)
-//! Warp collectives (`__shfl*`, votes, `__match*`, `__reduce*`, `__activemask`,
-//! `__syncwarp`): WGSL subgroups are optional and lavapipe's are 8 wide, and the shared-memory
-//! emulation is not written yet. Also `printf`, `__trap` / `assert`, `clock()`, 64-bit
-//! atomics and `f64`.
+//! # Warps
+//! CUDA's warps are 32 consecutive threads of the block; WebGPU's subgroups are optional and
+//! as wide as the device likes (lavapipe's are 8). So warp collectives (`__shfl*_sync` with
+//! any width on 32- and 64-bit values, votes, `__match_*_sync`, `__reduce_*_sync`,
+//! `__activemask`, `__syncwarp`) are emulated through a workgroup array `warp_slots` of 3
+//! words per thread, sized by the override `warp_words` (its default, `3 * block_x * block_y
+//! * block_z`, is computed from the block size: a runtime never sets it, but must count its
+//! bytes as workgroup memory). Each collective is two workgroup barriers, which every thread
+//! of the block must reach: [`cwcc_simt::predicate`] first takes collectives out of
+//! thread-dependent control flow (threads CUDA would not run there take part with mask 0)
+//! and turns early returns before a collective into an `alive` flag; what it cannot handle (a
+//! collective in a loop whose trip count differs between threads) is a clear error. The
+//! helpers and their semantics are in `emit/warp.rs`.
+//!
+//! # Not supported (clear errors)
+//! `printf`, `__trap` / `assert`, `clock()`, `__threadfence*`, 64-bit atomics other than
+//! `atomicAdd` / `atomicSub` with an unused result, and `f64`.
 
 mod emit;
 pub mod prelude;
@@ -169,6 +185,10 @@ pub struct WgslKernel {
     /// shared memory has no shared array, and WebGPU refuses a value for an override that
     /// does not exist).
     pub has_shared_words_override: bool,
+    /// Bytes of workgroup memory per thread of the block that the warp emulation uses (0
+    /// when the kernel has no warp collective): a launch needs this times the block's
+    /// thread count on top of the shared array.
+    pub warp_bytes_per_thread: u32,
 }
 
 impl WgslKernel {
@@ -325,6 +345,16 @@ impl From<cwcc_simt::inline_all::InlineError> for WgslError {
                 loc,
             },
             cwcc_simt::inline_all::InlineError::Invalid(m) => WgslError::Invalid(m),
+        }
+    }
+}
+
+impl From<cwcc_simt::predicate::PredicateError> for WgslError {
+    fn from(e: cwcc_simt::predicate::PredicateError) -> Self {
+        match e {
+            cwcc_simt::predicate::PredicateError::Unsupported { what, loc } => {
+                WgslError::Unsupported { what, loc }
+            }
         }
     }
 }

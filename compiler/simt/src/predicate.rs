@@ -25,18 +25,43 @@
 //!   the rest of the kernel is predicated on it (exited CUDA threads do not take part in later
 //!   collectives).
 //!
-//! What is not handled is reported as [`SpirvError::Unsupported`]: a loop holding a collective
-//! whose exits are not uniform, a `break`/`continue` under a predicated branch, and a
-//! `return` inside a loop of a kernel that needs the `alive` flag.
+//! What is not handled is reported as [`PredicateError::Unsupported`]: a loop holding a
+//! collective whose exits are not uniform, a `break`/`continue` under a predicated branch, and
+//! a `return` inside a loop of a kernel that needs the `alive` flag.
+//!
+//! The GPU backends (SPIR-V when the device's subgroup is not 32 wide, WGSL always) run it on
+//! the inlined kernel before they emulate collectives through workgroup memory.
 
-use crate::SpirvError;
-use cwcc_simt::ir::{
+use crate::ir::{
     Function, Handle, Inst, IntWidth, Loc, LocalId, Module, Region, Stmt, StmtKind, Type, TypeId,
     Value, VoteKind,
 };
 use std::collections::{HashMap, HashSet};
 
-type Res<T> = Result<T, SpirvError>;
+/// Why a kernel's collectives could not be made reached by every thread of the block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PredicateError {
+    /// A construct the transform does not handle; `loc` is `file:line:col` when known.
+    Unsupported {
+        /// What is not supported, with the reason it matters.
+        what: String,
+        /// Where, when known.
+        loc: Option<String>,
+    },
+}
+
+impl std::fmt::Display for PredicateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PredicateError::Unsupported { what, loc: Some(l) } => write!(f, "{l}: {what}"),
+            PredicateError::Unsupported { what, loc: None } => write!(f, "{what}"),
+        }
+    }
+}
+
+impl std::error::Error for PredicateError {}
+
+type Res<T> = Result<T, PredicateError>;
 
 /// Whether an instruction is a warp collective.
 pub fn is_collective(inst: &Inst) -> bool {
@@ -121,7 +146,7 @@ pub fn predicate_collectives(module: &mut Module, func: &mut Function) -> Res<()
     let types = Types {
         bool_: module.ty(Type::Bool),
         i32_: module.ty(Type::Int(IntWidth::W32)),
-        ptr_local: module.ty(Type::Ptr(cwcc_simt::ir::AddrSpace::Local)),
+        ptr_local: module.ty(Type::Ptr(crate::ir::AddrSpace::Local)),
     };
     let nested_return = func
         .body
@@ -489,8 +514,8 @@ struct Predicator<'a> {
 
 impl Predicator<'_> {
     fn unsupported<T>(&self, what: &str, loc: Option<Loc>) -> Res<T> {
-        Err(SpirvError::Unsupported {
-            what: format!("{what} (warp collectives are emulated through shared memory on this device, whose subgroup is not 32 wide)"),
+        Err(PredicateError::Unsupported {
+            what: format!("{what} (warp collectives are emulated through workgroup memory here, so every thread of the block must reach them)"),
             loc: loc.map(|l| self.module.format_loc(l)),
         })
     }
@@ -560,7 +585,7 @@ impl Predicator<'_> {
                     out,
                     b,
                     Inst::Binary {
-                        op: cwcc_simt::ir::BinaryOp::And,
+                        op: crate::ir::BinaryOp::And,
                         lhs: a,
                         rhs: l,
                     },
@@ -673,9 +698,9 @@ impl Predicator<'_> {
         &mut self,
         out: &mut Vec<Stmt>,
         act: LocalId,
-        kind: &mut cwcc_simt::ir::BarrierKind,
+        kind: &mut crate::ir::BarrierKind,
     ) {
-        use cwcc_simt::ir::{BarrierKind, BinaryOp, UnaryOp};
+        use crate::ir::{BarrierKind, BinaryOp, UnaryOp};
         let b = self.types.bool_;
         let g = self.guard(out, act);
         match kind {
@@ -864,7 +889,7 @@ impl Predicator<'_> {
                             None => self.bool_const(&mut out, true),
                         };
                         let and = |lhs, rhs| Inst::Binary {
-                            op: cwcc_simt::ir::BinaryOp::And,
+                            op: crate::ir::BinaryOp::And,
                             lhs,
                             rhs,
                         };
@@ -873,7 +898,7 @@ impl Predicator<'_> {
                             &mut out,
                             b,
                             Inst::Unary {
-                                op: cwcc_simt::ir::UnaryOp::Not,
+                                op: crate::ir::UnaryOp::Not,
                                 arg: cond,
                             },
                         );
@@ -956,7 +981,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Module {
-        cwcc_simt::parse_module(text).unwrap()
+        crate::parse_module(text).unwrap()
     }
 
     const DIVERGENT: &str = "module phase simt
