@@ -401,10 +401,20 @@ impl WebGpuDevice {
             ));
         }
         let shared_words = u64::from(kernel.static_shared_words.max(1)) + shared_bytes.div_ceil(4);
-        // 4 bytes for the barrier counter.
-        if shared_words * 4 + 4 > u64::from(l.max_compute_workgroup_storage_size) {
+        // The warp emulation's slots grow with the block; 4 bytes for the barrier counter.
+        let warp_bytes = u64::from(kernel.warp_bytes_per_thread) * threads;
+        let workgroup_bytes = shared_words * 4 + warp_bytes + 4;
+        if workgroup_bytes > u64::from(l.max_compute_workgroup_storage_size) {
+            let warp = if warp_bytes > 0 {
+                format!(
+                    " plus {warp_bytes} bytes for the warp collectives of {threads} threads ({} per thread)",
+                    kernel.warp_bytes_per_thread
+                )
+            } else {
+                String::new()
+            };
             return Err(format!(
-                "{} bytes of shared memory exceed this adapter's {} bytes per workgroup",
+                "{} bytes of shared memory{warp} exceed this adapter's {} bytes per workgroup",
                 shared_words * 4,
                 l.max_compute_workgroup_storage_size
             ));
@@ -578,5 +588,52 @@ kernel \"fill\" = fn0(\"out\": ptr<global>, \"k\": i32) static_shared 0
             .launch("fill", [1, 1, 1], [4, 1, 1], 1 << 30, &args)
             .is_err());
         assert!(rt.launch("nope", [1, 1, 1], [4, 1, 1], 0, &args).is_err());
+    }
+
+    /// A kernel with a warp ballot, which needs the warp emulation's slots.
+    const BALLOT: &str = "module phase simt
+fn fn0 \"ballot\"(%v0: ptr<global>) {
+  %v1: i32 = lane_id
+  %v2: i32 = const -1
+  %v3: i1 = const 1
+  %v4: i32 = vote.ballot %v2, %v3
+  store %v0, %v4 align 4
+  return
+}
+kernel \"ballot\" = fn0(\"out\": ptr<global>) static_shared 0
+";
+
+    #[test]
+    fn warp_slots_count_against_workgroup_storage() {
+        let module = cwcc_simt::parse_module(BALLOT).unwrap();
+        let mut rt = match Runtime::with_webgpu(module) {
+            Ok(rt) => rt,
+            Err(e) => {
+                eprintln!("skipped: {e}");
+                return;
+            }
+        };
+        let out = rt.alloc_zeroed(4).unwrap();
+        let args = [KernelArg::Buffer(out)];
+        // A small block with no dynamic shared memory runs.
+        rt.launch("ballot", [1, 1, 1], [32, 1, 1], 0, &args)
+            .unwrap();
+        assert_eq!(rt.read(out).unwrap(), vec![0xff; 4]);
+        // Dynamic shared memory that fits alone, but not with the 12 bytes per thread of
+        // warp slots, is a clear error rather than a wgpu validation error.
+        let crate::Device::WebGpu(state) = &rt.device else {
+            panic!("not a WebGPU runtime")
+        };
+        let limit = state.device.limits.max_compute_workgroup_storage_size;
+        let threads = 256u64;
+        let shared = u64::from(limit) - 64;
+        let err = rt
+            .launch("ballot", [1, 1, 1], [threads as u32, 1, 1], shared, &args)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("warp collectives") && err.contains(&format!("{}", 12 * threads)),
+            "{err}"
+        );
     }
 }

@@ -281,6 +281,11 @@ struct Emitter<'m> {
     globals_base: Option<H>,
     loc: Option<Loc>,
     kernel: String,
+    /// Per barrier statement (in walk order): whether it orders the heap too
+    /// ([`crate::barriers`]).
+    storage_barriers: Vec<bool>,
+    /// How many barrier statements have been emitted.
+    barriers_emitted: usize,
 }
 
 fn find_global(nm: &naga::Module, name: &str) -> Res<naga::Handle<naga::GlobalVariable>> {
@@ -433,7 +438,12 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         globals_base: None,
         loc: None,
         kernel: info.name.clone(),
+        storage_barriers: Vec::new(),
+        barriers_emitted: 0,
     };
+    // Accesses through pointers that may point into the heap.
+    let heap = |v: Value| !matches!(e.ptr_mem(v), Ok(Mem::Shared | Mem::Local | Mem::Param));
+    e.storage_barriers = crate::barriers::storage_barriers(&function.body, &heap);
     // Locals (errors about them point at the kernel's first statement).
     e.loc = first_loc(&function.body);
     for (i, l) in function.locals.iter().enumerate() {
@@ -1270,12 +1280,10 @@ impl Emitter<'_> {
             }
             Inst::WarpSize => self.i32c(32),
             Inst::Barrier(kind) => {
+                let barrier = self.next_barrier();
                 let (code, pred) = match kind {
                     BarrierKind::Sync => {
-                        b.push(
-                            S::ControlBarrier(naga::Barrier::STORAGE | naga::Barrier::WORK_GROUP),
-                            Span::UNDEFINED,
-                        );
+                        b.push(S::ControlBarrier(barrier), Span::UNDEFINED);
                         return Ok(());
                     }
                     BarrierKind::Count(p) => (0, *p),
@@ -1405,6 +1413,22 @@ impl Emitter<'_> {
             self.set(r, h);
         }
         Ok(())
+    }
+
+    /// The flags of the next barrier statement: a workgroup barrier, and a storage barrier
+    /// too where [`crate::barriers`] says the heap needs ordering.
+    fn next_barrier(&mut self) -> naga::Barrier {
+        let storage = self
+            .storage_barriers
+            .get(self.barriers_emitted)
+            .copied()
+            .unwrap_or(true);
+        self.barriers_emitted += 1;
+        if storage {
+            naga::Barrier::STORAGE | naga::Barrier::WORK_GROUP
+        } else {
+            naga::Barrier::WORK_GROUP
+        }
     }
 
     fn atomic_mem(&self, ptr: Value) -> Res<Mem> {

@@ -83,8 +83,14 @@
 //! blocks observe.
 //!
 //! # Barriers
-//! `__syncthreads()` is `storageBarrier(); workgroupBarrier();` (CUDA's barrier orders global
-//! memory too); the `count` / `and` / `or` forms count through a workgroup atomic.
+//! `__syncthreads()` is `storageBarrier(); workgroupBarrier();` where the heap needs ordering
+//! there (CUDA's barrier orders global memory too), else `workgroupBarrier();` alone: the
+//! storage half is kept when a heap write may execute since the previous barrier (a read after
+//! the barrier may need it), or a heap access since the last storage barrier with a heap write
+//! before the next barrier (a read before it must not see a later write). The analysis
+//! (`barriers.rs`) is structural and conservative (loops to a fixpoint, generic pointers of
+//! unknown target count as heap); `__syncwarp` follows the same rule. The `count` / `and` /
+//! `or` forms count through a workgroup atomic and always order the heap.
 //!
 //! # Warps
 //! CUDA's warps are 32 consecutive threads of the block; WebGPU's subgroups are optional and
@@ -104,6 +110,7 @@
 //! `printf`, `__trap` / `assert`, `clock()`, `__threadfence*`, 64-bit atomics other than
 //! `atomicAdd` / `atomicSub` with an unused result, and `f64`.
 
+mod barriers;
 mod emit;
 pub mod prelude;
 

@@ -14,8 +14,10 @@
 //! Every thread of the block must reach those barriers: [`cwcc_simt::predicate`] first
 //! rewrites the kernel so that collectives never sit under thread-dependent control flow
 //! (threads that CUDA would not run there take part with mask 0), and `__activemask()` becomes
-//! a ballot of the threads that reach it. `__syncwarp` is a block barrier (`storageBarrier();
-//! workgroupBarrier();`, as `__syncthreads`), which waits for a superset of the warp.
+//! a ballot of the threads that reach it. `__syncwarp` is a block barrier (as `__syncthreads`,
+//! with `storageBarrier()` where the heap needs ordering), which waits for a superset of the
+//! warp. The collectives' own barriers only exchange through workgroup memory (CUDA's
+//! shuffles and votes do not order memory).
 //!
 //! The barriers are in uniform control flow as far as the predication's uniformity analysis
 //! can tell (values computed from kernel parameters, block indices and sizes, and locals
@@ -268,10 +270,8 @@ impl Emitter<'_> {
         let t = self.linear_tid();
         let h = match inst {
             Inst::SyncWarp { .. } => {
-                b.push(
-                    S::ControlBarrier(naga::Barrier::STORAGE | naga::Barrier::WORK_GROUP),
-                    Span::UNDEFINED,
-                );
+                let barrier = self.next_barrier();
+                b.push(S::ControlBarrier(barrier), Span::UNDEFINED);
                 return Ok(());
             }
             Inst::Shuffle {
