@@ -144,3 +144,68 @@ impl Emitter<'_> {
         Ok(self.bin(b, BO::Subtract, x, zero))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{compile, WgslOptions};
+
+    /// The WGSL of a kernel `k(float* p)` whose body is `body` (SIMT text, `%v1` is `p[0]`,
+    /// `%v2` is `p[1]`, `%l0` a float local; the result `%v9` is stored to `p[0]`).
+    fn wgsl(body: &str) -> String {
+        let text = format!(
+            "module phase simt
+fn fn0 \"k\"(%v0: ptr<global>) {{
+  local %l0 \"s\": f32 align 4
+  %v1: f32 = load %v0 align 4
+  %v10: i64 = const 4
+  %v11: ptr<global> = ptradd %v0, %v10
+  %v2: f32 = load %v11 align 4
+{body}
+  store %v0, %v9 align 4
+  return
+}}
+kernel \"k\" = fn0(\"p\": ptr<global>) static_shared 0
+"
+        );
+        let module = cwcc_simt::parse_module(&text).unwrap();
+        let k = compile(&module, "k", &WgslOptions::default()).unwrap();
+        naga::front::wgsl::parse_str(&k.source).unwrap();
+        k.source
+    }
+
+    #[test]
+    fn self_subtraction_and_products_with_zero_use_the_bits() {
+        let src = wgsl("  %v9: f32 = fsub %v1, %v1");
+        assert!(src.contains("f32_sub_self("), "{src}");
+        let src = wgsl("  %v5: f32 = const 0x80000000\n  %v9: f32 = fmul %v1, %v5");
+        assert!(src.contains("f32_mul_zero("), "{src}");
+        // An ordinary difference stays a plain subtraction.
+        let src = wgsl("  %v9: f32 = fsub %v1, %v2");
+        assert!(!src.contains("f32_sub_self("), "{src}");
+        assert!(!src.contains("params[7u]"), "{src}");
+    }
+
+    #[test]
+    fn the_rounding_error_of_a_sum_is_computed_as_written() {
+        // (a + b) - a: the sum goes through the opaque zero of the launch header.
+        let src = wgsl("  %v5: f32 = fadd %v1, %v2\n  %v9: f32 = fsub %v5, %v1");
+        assert!(src.contains("params[7u]"), "{src}");
+        // Through a local variable too: the stored sum is the loaded one.
+        let src = wgsl(
+            "  %v5: f32 = fadd %v1, %v2
+  %v6: ptr<local> = local_addr %l0
+  store %v6, %v5 align 4
+  %v7: f32 = load %v6 align 4
+  %v9: f32 = fsub %v7, %v1",
+        );
+        assert!(src.contains("params[7u]"), "{src}");
+    }
+
+    #[test]
+    fn fmaf_and_frem_are_the_exact_helpers() {
+        let src = wgsl("  %v9: f32 = math \"fmaf\"(%v1, %v2, %v1)");
+        assert!(src.contains("c_fma(") && !src.contains(" fma("), "{src}");
+        let src = wgsl("  %v9: f32 = frem %v1, %v2");
+        assert!(src.contains("c_fmod("), "{src}");
+    }
+}

@@ -128,3 +128,38 @@ fn low_binary(op: BinaryOp) -> Option<BO> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{compile, WgslOptions};
+
+    #[test]
+    fn low_only_offsets_are_u32_arithmetic_and_shifts_keep_their_range() {
+        // p[(sel ? i : 0) << s] with a run-time shift: all u32, and `x << n` is 0 for
+        // n mod 64 >= 32 as for the i64 it stands for.
+        let text = "module phase simt
+fn fn0 \"k\"(%v0: ptr<global>, %v1: i32) {
+  %v2: i32 = thread_id.x
+  %v3: i64 = sext %v2
+  %v4: i64 = zext %v1
+  %v5: i1 = cmp.slt %v2, %v1
+  %v6: i64 = const 0
+  %v7: i64 = select %v5, %v3, %v6
+  %v8: i64 = shl %v7, %v4
+  %v9: ptr<global> = ptradd %v0, %v8
+  store %v9, %v2 align 4
+  return
+}
+kernel \"k\" = fn0(\"p\": ptr<global>, \"s\": i32) static_shared 0
+";
+        let module = cwcc_simt::parse_module(text).unwrap();
+        let k = compile(&module, "k", &WgslOptions::default()).unwrap();
+        naga::front::wgsl::parse_str(&k.source).unwrap();
+        assert!(!k.source.contains("vec2<u32>"), "{}", k.source);
+        assert!(
+            k.source.contains("& 63u") && k.source.contains(">= 32u"),
+            "{}",
+            k.source
+        );
+    }
+}
