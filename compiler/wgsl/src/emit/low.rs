@@ -29,6 +29,23 @@ impl Emitter<'_> {
             Inst::Binary { op, lhs, rhs } if low_binary(*op).is_some() || *op == BinaryOp::Shl => {
                 let l = self.low_word(b, *lhs)?;
                 let x = self.low_word(b, *rhs)?;
+                if let (Some(p), Some(q)) = (self.u32_literal(l), self.u32_literal(x)) {
+                    // Folded here: naga evaluates constant expressions again when a pipeline
+                    // is made and refuses those that overflow, which wrapping `u32`
+                    // arithmetic on constants does on purpose.
+                    let v = match op {
+                        BinaryOp::Add => p.wrapping_add(q),
+                        BinaryOp::Sub => p.wrapping_sub(q),
+                        BinaryOp::Mul => p.wrapping_mul(q),
+                        BinaryOp::And => p & q,
+                        BinaryOp::Or => p | q,
+                        BinaryOp::Xor => p ^ q,
+                        _ => (u64::from(p) << (q & 63)) as u32,
+                    };
+                    let h = self.u32c(v);
+                    self.set(r, h);
+                    return Ok(());
+                }
                 match low_binary(*op) {
                     Some(o) => self.bin(b, o, l, x),
                     None => {
@@ -47,7 +64,13 @@ impl Emitter<'_> {
             }
             Inst::Unary { op, arg } if matches!(op, UnaryOp::Neg | UnaryOp::Not) => {
                 let a = self.low_word(b, *arg)?;
-                if *op == UnaryOp::Neg {
+                if let Some(x) = self.u32_literal(a) {
+                    self.u32c(if *op == UnaryOp::Neg {
+                        x.wrapping_neg()
+                    } else {
+                        !x
+                    })
+                } else if *op == UnaryOp::Neg {
                     let zero = self.u32c(0);
                     self.bin(b, BO::Subtract, zero, a)
                 } else {
@@ -71,14 +94,24 @@ impl Emitter<'_> {
                 self.select(b, c, t, f)
             }
             Inst::Convert { op, arg } => match (op, self.kind(*arg)?) {
-                (ConvOp::SExt, Kind::Int(_)) => {
+                (ConvOp::SExt | ConvOp::ZExt, Kind::Int(bits)) => {
                     // 8/16/32-bit values are kept sign-extended in an `i32`.
                     let a = self.val(*arg)?;
-                    self.as_u32(b, a)
-                }
-                (ConvOp::ZExt, Kind::Int(bits)) => {
-                    let a = self.val(*arg)?;
-                    self.zext_u32(b, a, bits)
+                    let literal = match self.func.expressions[a] {
+                        naga::Expression::Literal(naga::Literal::I32(x)) => Some(x as u32),
+                        _ => None,
+                    };
+                    let mask = if bits >= 32 {
+                        u32::MAX
+                    } else {
+                        (1 << bits) - 1
+                    };
+                    match (op, literal) {
+                        (ConvOp::SExt, Some(x)) => self.u32c(x),
+                        (_, Some(x)) => self.u32c(x & mask),
+                        (ConvOp::SExt, None) => self.as_u32(b, a),
+                        _ => self.zext_u32(b, a, bits),
+                    }
                 }
                 (ConvOp::SExt | ConvOp::ZExt, Kind::Bool) => {
                     let a = self.val(*arg)?;
@@ -96,6 +129,14 @@ impl Emitter<'_> {
         };
         self.set(r, h);
         Ok(())
+    }
+
+    /// The value of `h` if it is a `u32` literal.
+    fn u32_literal(&self, h: H) -> Option<u32> {
+        match self.func.expressions[h] {
+            E::Literal(naga::Literal::U32(x)) => Some(x),
+            _ => None,
+        }
     }
 
     /// Emits `inst` with its whole `i64` result, then keeps the low word as `r`.
@@ -161,5 +202,28 @@ kernel \"k\" = fn0(\"p\": ptr<global>, \"s\": i32) static_shared 0
             "{}",
             k.source
         );
+    }
+
+    #[test]
+    fn constant_offsets_are_folded_with_wrapping() {
+        // p[-1]: (sext -1) * 4 wraps to 0xfffffffc, folded here (naga would refuse the
+        // overflowing constant expression when the pipeline is made).
+        let text = "module phase simt
+fn fn0 \"k\"(%v0: ptr<global>) {
+  %v1: i32 = const 0xffffffff
+  %v2: i64 = sext %v1
+  %v3: i64 = const 4
+  %v4: i64 = mul %v2, %v3
+  %v5: ptr<global> = ptradd %v0, %v4
+  store %v5, %v1 align 4
+  return
+}
+kernel \"k\" = fn0(\"p\": ptr<global>) static_shared 0
+";
+        let module = cwcc_simt::parse_module(text).unwrap();
+        let k = compile(&module, "k", &WgslOptions::default()).unwrap();
+        naga::front::wgsl::parse_str(&k.source).unwrap();
+        assert!(k.source.contains("4294967292u"), "{}", k.source);
+        assert!(!k.source.contains("* 4u"), "{}", k.source);
     }
 }
