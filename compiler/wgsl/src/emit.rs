@@ -19,6 +19,9 @@ use naga::{
 };
 use std::collections::{HashMap, HashSet};
 
+mod float;
+mod low;
+
 type Res<T> = Result<T, WgslError>;
 type H = naga::Handle<naga::Expression>;
 
@@ -264,6 +267,12 @@ struct Emitter<'m> {
     func: naga::Function,
     values: Vec<Option<H>>,
     prov: Vec<Prov>,
+    /// `i64` values held as the `u32` of their low word ([`crate::narrow`]).
+    low: Vec<bool>,
+    /// The value each typed local holds, where known at this point ([`float`]).
+    local_values: HashMap<naga::Handle<naga::LocalVariable>, H>,
+    /// `0.0` read from the launch header: a zero the WGSL implementation cannot see.
+    opaque_zero: Option<H>,
     locals: Vec<LocalRepr>,
     local_addr: HashMap<Value, LocalId>,
     shared_offsets: HashMap<GlobalId, u64>,
@@ -421,6 +430,9 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         func,
         values: vec![None; function.value_types.len()],
         prov: provenance(&work, &function, &info.params, &typed),
+        low: crate::narrow::low_only_values(&work, &function),
+        local_values: HashMap::new(),
+        opaque_zero: None,
         locals: Vec::new(),
         local_addr: HashMap::new(),
         shared_offsets,
@@ -868,6 +880,8 @@ impl Emitter<'_> {
             self.grid_dim[d as usize] = Some(g);
         }
         self.globals_base = Some(self.params_word(b, 6)?);
+        let pad = self.params_word(b, 7)?;
+        self.opaque_zero = Some(self.cast(b, pad, ScalarKind::Float, None));
         for ((value, slot), param) in self.f.params.iter().zip(slots).zip(params) {
             let addr = TAG_PARAM | (PARAM_HEADER_BYTES + slot.offset);
             let h = match &param.kind {
@@ -1070,8 +1084,11 @@ impl Emitter<'_> {
                     else_region,
                 } => {
                     let condition = self.val(*cond)?;
+                    let outer = self.local_values.clone();
                     let accept = self.region(then_region)?;
+                    let after_then = std::mem::replace(&mut self.local_values, outer.clone());
                     let reject = self.region(else_region)?;
+                    self.local_values = self.values_after_if(&outer, &after_then);
                     block.push(
                         S::If {
                             condition,
@@ -1082,8 +1099,11 @@ impl Emitter<'_> {
                     );
                 }
                 StmtKind::Loop { body, continuing } => {
+                    self.local_values.clear();
                     let body = self.region(body)?;
+                    self.local_values.clear();
                     let continuing = self.region(continuing)?;
+                    self.local_values.clear();
                     block.push(
                         S::Loop {
                             body,
@@ -1108,6 +1128,9 @@ impl Emitter<'_> {
     }
 
     fn inst(&mut self, b: &mut Block, result: Option<Value>, inst: &Inst) -> Res<()> {
+        if let Some(r) = result.filter(|r| self.is_low(*r)) {
+            return self.low_inst(b, r, inst);
+        }
         let h = match inst {
             Inst::Const { bits } => {
                 let (_, k) = self.result_kind(result)?;
@@ -1142,21 +1165,32 @@ impl Emitter<'_> {
             }
             Inst::Convert { op, arg } => {
                 let (_, to) = self.result_kind(result)?;
-                let from = self.kind(*arg)?;
-                let a = self.val(*arg)?;
+                let (from, a) = if self.is_low(*arg) {
+                    // Only its low word is needed (a truncation or `inttoptr`).
+                    let lo = self.low_word(b, *arg)?;
+                    (Kind::Int(32), self.as_i32(b, lo))
+                } else {
+                    (self.kind(*arg)?, self.val(*arg)?)
+                };
                 self.convert(b, *op, from, to, a)?
             }
             Inst::PtrAdd { ptr, offset } => {
                 let p = self.val(*ptr)?;
-                let o = self.val(*offset)?;
                 let o = match self.kind(*offset)? {
-                    Kind::I64 => self.component(b, o, 0),
-                    Kind::Int(_) => self.as_u32(b, o),
+                    Kind::I64 => self.low_word(b, *offset)?,
+                    Kind::Int(_) => {
+                        let o = self.val(*offset)?;
+                        self.as_u32(b, o)
+                    }
                     _ => return Err(WgslError::Invalid("ptradd of a non-integer".into())),
                 };
                 self.bin(b, BO::Add, p, o)
             }
-            Inst::Load { ptr, align, .. } => {
+            Inst::Load {
+                ptr,
+                align,
+                volatile,
+            } => {
                 let (_, k) = self.result_kind(result)?;
                 if let Some(LocalRepr::Typed(var)) = self
                     .local_addr
@@ -1164,11 +1198,7 @@ impl Emitter<'_> {
                     .and_then(|l| self.locals.get(l.index()))
                     .copied()
                 {
-                    let p = self
-                        .func
-                        .expressions
-                        .append(E::LocalVariable(var), Span::UNDEFINED);
-                    self.expr(b, E::Load { pointer: p })
+                    self.typed_local_load(b, var, *volatile)
                 } else {
                     let mem = self.ptr_mem(*ptr)?;
                     let a = self.val(*ptr)?;
@@ -1196,6 +1226,7 @@ impl Emitter<'_> {
                         },
                         Span::UNDEFINED,
                     );
+                    self.remember_local(var, v);
                 } else {
                     let k = self.kind(*value)?;
                     let mem = self.ptr_mem(*ptr)?;
@@ -1729,11 +1760,19 @@ impl Emitter<'_> {
                 self.call(b, name, vec![l, r])?
             }
             Kind::F32 => match op {
-                B::FAdd => self.bin(b, BO::Add, l, r),
-                B::FSub => self.bin(b, BO::Subtract, l, r),
+                // An implementation may assume finite floats and fold these two to zero
+                // (Mesa does): they are computed from the bits, NaN for inf or NaN.
+                B::FSub if l == r => self.call(b, "f32_sub_self", vec![l])?,
+                B::FMul if self.is_f32_zero(l) || self.is_f32_zero(r) => {
+                    let (x, zero) = if self.is_f32_zero(r) { (l, r) } else { (r, l) };
+                    self.call(b, "f32_mul_zero", vec![x, zero])?
+                }
+                B::FAdd => self.float_add_sub(b, BO::Add, l, r)?,
+                B::FSub => self.float_add_sub(b, BO::Subtract, l, r)?,
                 B::FMul => self.bin(b, BO::Multiply, l, r),
                 B::FDiv => self.bin(b, BO::Divide, l, r),
-                B::FRem => self.bin(b, BO::Modulo, l, r),
+                // WGSL's `%` is `l - r * trunc(l / r)`, C's `fmodf` is exact.
+                B::FRem => self.call(b, "c_fmod", vec![l, r])?,
                 B::FMin => self.call(b, "c_fmin", vec![l, r])?,
                 B::FMax => self.call(b, "c_fmax", vec![l, r])?,
                 B::CopySign => self.call(b, "c_copysign", vec![l, r])?,
@@ -1743,8 +1782,29 @@ impl Emitter<'_> {
         })
     }
 
+    /// Whether `h` is the literal `0.0` or `-0.0`.
+    fn is_f32_zero(&self, h: H) -> bool {
+        matches!(self.func.expressions[h], E::Literal(Literal::F32(z)) if z == 0.0)
+    }
+
     fn compare(&mut self, b: &mut Block, op: CmpOp, k: Kind, l: H, r: H) -> Res<H> {
         use CmpOp as C;
+        if k == Kind::F32 && l == r && !matches!(op, C::FOrd | C::FUno) {
+            // `x < x`, `x == x`, ...: false or "not NaN", tested on the bits (an implementation
+            // that assumes no NaN folds them).
+            let nan = self.call(b, "is_nan", vec![l])?;
+            return Ok(match op {
+                C::FNe => nan,
+                C::FEq | C::FLe | C::FGe => self.expr(
+                    b,
+                    E::Unary {
+                        op: naga::UnaryOperator::LogicalNot,
+                        expr: nan,
+                    },
+                ),
+                _ => self.boolc(false),
+            });
+        }
         match k {
             Kind::F32 => Ok(match op {
                 C::FEq => self.bin(b, BO::Equal, l, r),
@@ -1967,7 +2027,8 @@ impl Emitter<'_> {
                 self.bin(b, BO::Divide, one, a[0])
             }
             "__saturatef" if arity(1) => self.call(b, "c_saturate", a.to_vec())?,
-            "fmaf" if arity(3) => self.math(b, MF::Fma, a),
+            // WGSL's `fma` may be computed unfused; CUDA's is correctly rounded.
+            "fmaf" if arity(3) => self.call(b, "c_fma", a.to_vec())?,
             "fdimf" if arity(2) => self.call(b, "c_fdim", a.to_vec())?,
             _ => {
                 return self.unsupported(format!(
@@ -2041,8 +2102,10 @@ kernel \"fill\" = fn0(\"out\": ptr<global>, \"k\": i32) static_shared 0
             .contains("@workgroup_size(block_x, block_y, block_z)"));
         assert!(k.source.contains("@group(0) @binding(0)"));
         assert!(k.source.contains("@group(0) @binding(1)"));
-        // The i64 index math is emulated; helpers nobody calls are gone.
-        assert!(k.source.contains("fn i64_mul("));
+        // The i64 index math needs only its low word: plain u32 arithmetic, no 64-bit
+        // helper; helpers nobody calls are gone.
+        assert!(!k.source.contains("fn i64_mul("), "{}", k.source);
+        assert!(!k.source.contains("vec2<u32>"), "{}", k.source);
         assert!(!k.source.contains("fn i64_sdiv("));
         assert_eq!(k.params.len(), 2);
         assert_eq!((k.params[0].offset, k.params[1].offset), (0, 8));

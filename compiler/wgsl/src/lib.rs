@@ -50,9 +50,20 @@
 //!
 //! # Values
 //! `i1` is `bool`; `i8`, `i16` and `i32` are `i32` (8/16-bit values kept sign-extended);
-//! `i64` is emulated as `vec2<u32>` (low, high word) by helper functions; `f32` is `f32`;
-//! pointers are tagged `u32` offsets (above). **`f64` is not available in WGSL**: a kernel that
-//! uses it is refused with an error naming the kernel and the source location.
+//! `i64` is emulated as `vec2<u32>` (low, high word) by helper functions, except the `i64`
+//! values of which only the low 32 bits are ever needed (pointer offsets, truncated results,
+//! and the sums, products and shifts computing them: [`narrow`]), which are plain `u32`
+//! arithmetic modulo 2^32; `f32` is `f32`; pointers are tagged `u32` offsets (above).
+//! **`f64` is not available in WGSL**: a kernel that uses it is refused with an error naming
+//! the kernel and the source location.
+//!
+//! # Floats
+//! CUDA rounds every `f32` operation as IEEE 754 does; WGSL lets an implementation compute
+//! `fma` unfused, defines `%` as `x - y * trunc(x / y)`, and lets it assume that no value is
+//! infinite or NaN (Mesa's lavapipe then folds `x - x` and `x * 0.0` to 0). So `fmaf` (also
+//! `__fmaf_rn` and every `fmaf` of the device library) and `fmodf` are computed exactly with
+//! integer arithmetic ([`softfloat`]); `x - x`, `x * ±0.0`, comparisons of a value with itself
+//! and every NaN test look at the bits; infinite and NaN constants come from their bits.
 //!
 //! # How the module is built
 //! The helper functions (64-bit arithmetic, sub-word and generic-pointer accesses, atomics,
@@ -112,7 +123,9 @@
 
 mod barriers;
 mod emit;
+pub mod narrow;
 pub mod prelude;
+pub mod softfloat;
 
 use cwcc_simt::ir::{AddrSpace, Module, ParamKind};
 use std::fmt;

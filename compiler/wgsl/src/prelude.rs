@@ -269,6 +269,7 @@ fn cas_generic(a: u32, expected: u32, desired: u32) -> u32 {
         );
     }
     out.push_str(ARITHMETIC);
+    out.push_str(crate::softfloat::EXACT_FLOAT);
     out
 }
 

@@ -1,0 +1,145 @@
+//! Exact `f32` operations written with integer arithmetic, for the prelude.
+//!
+//! WGSL promises little about floats: `fma` may be computed unfused (lavapipe does), `%` is
+//! `x - y * trunc(x / y)` (not C's exact `fmodf`), and an implementation may assume that no
+//! value is infinite or NaN (Mesa then folds `x - x` to 0, `x * 0.0` to 0, ...). CUDA's `fmaf`
+//! is a correctly rounded fused multiply-add and `fmodf` is exact, so these helpers compute
+//! them from the bit patterns with `u32` arithmetic only: the result does not depend on how
+//! the implementation treats floats. Both round to nearest-even, keep subnormals (no flush),
+//! follow IEEE 754 for infinities, NaNs and signed zeros (a NaN result is `0x7fffffff`, CUDA's
+//! canonical NaN), and give the bits the reference executor gives.
+//!
+//! `c_fma` works on 64-bit integers held as `vec2<u32>` (low, high word) with the prelude's
+//! `umul_wide`, `i64_shl`, `i64_lshr`, `i64_add`, `i64_sub` and `i64_ult`: the 48-bit product of
+//! the significands and the third operand are both placed with their leading bit at bit 61,
+//! the smaller is shifted right with a sticky bit, they are added or subtracted, and the sum
+//! is rounded once to the precision of its binade (or of the subnormal range).
+//!
+//! `c_fmod` reduces the significand of `x` modulo that of `y` eight exponent steps at a time
+//! (`(r << 8) % m` fits in 32 bits since `m < 2^24`), so it takes at most 32 steps.
+
+/// The WGSL text of the exact float helpers (`c_fma`, `c_fmod`, `f32_sub_self`,
+/// `f32_mul_zero`, `f32_nan`, `f32_compose`).
+pub const EXACT_FLOAT: &str = "
+fn f32_nan() -> f32 {
+    return f32_from_bits(0x7fffffffu);
+}
+fn f32_is_special(x: f32) -> bool {
+    return (bitcast<u32>(x) & 0x7f800000u) == 0x7f800000u;
+}
+fn f32_sub_self(x: f32) -> f32 {
+    if f32_is_special(x) { return f32_nan(); }
+    return bitcast<f32>(0u);
+}
+fn f32_mul_zero(x: f32, zero: f32) -> f32 {
+    if f32_is_special(x) { return f32_nan(); }
+    return bitcast<f32>((bitcast<u32>(x) ^ bitcast<u32>(zero)) & 0x80000000u);
+}
+fn u64_clz(a: vec2<u32>) -> u32 {
+    return select(countLeadingZeros(a.x) + 32u, countLeadingZeros(a.y), a.y != 0u);
+}
+fn u64_shr_sticky(a: vec2<u32>, n: u32) -> vec2<u32> {
+    if n == 0u { return a; }
+    if n >= 64u { return vec2<u32>(select(0u, 1u, a.x != 0u || a.y != 0u), 0u); }
+    let s = i64_lshr(a, vec2<u32>(n, 0u));
+    let back = i64_shl(s, vec2<u32>(n, 0u));
+    let lost = select(0u, 1u, back.x != a.x || back.y != a.y);
+    return vec2<u32>(s.x | lost, s.y);
+}
+fn f32_compose(sign: u32, s: vec2<u32>, e: i32) -> f32 {
+    if s.x == 0u && s.y == 0u { return bitcast<f32>(sign); }
+    let m = 63i - i32(u64_clz(s));
+    let shift = max(m - 23i, -149i - e);
+    var q = 0u;
+    if shift <= 0i {
+        q = s.x << u32(-shift);
+    } else if shift < 64i {
+        let n = u32(shift);
+        let t = i64_lshr(s, vec2<u32>(n, 0u));
+        q = t.x;
+        let rem = i64_sub(s, i64_shl(t, vec2<u32>(n, 0u)));
+        let half = i64_shl(vec2<u32>(1u, 0u), vec2<u32>(n - 1u, 0u));
+        let above = i64_ult(half, rem);
+        let tie = rem.x == half.x && rem.y == half.y;
+        if above || (tie && (q & 1u) == 1u) { q = q + 1u; }
+    }
+    let biased = e + shift + 149i;
+    if biased >= 255i { return bitcast<f32>(sign | 0x7f800000u); }
+    let bits = (u32(biased) << 23u) + q;
+    if bits >= 0x7f800000u { return bitcast<f32>(sign | 0x7f800000u); }
+    return bitcast<f32>(sign | bits);
+}
+fn c_fma(a: f32, b: f32, c: f32) -> f32 {
+    let ua = bitcast<u32>(a);
+    let ub = bitcast<u32>(b);
+    let uc = bitcast<u32>(c);
+    let ea = (ua >> 23u) & 0xffu;
+    let eb = (ub >> 23u) & 0xffu;
+    let ec = (uc >> 23u) & 0xffu;
+    let sp = (ua ^ ub) & 0x80000000u;
+    let sc = uc & 0x80000000u;
+    let a_zero = (ua & 0x7fffffffu) == 0u;
+    let b_zero = (ub & 0x7fffffffu) == 0u;
+    if ea == 255u || eb == 255u || ec == 255u {
+        if is_nan(a) || is_nan(b) || is_nan(c) { return f32_nan(); }
+        let a_inf = ea == 255u;
+        let b_inf = eb == 255u;
+        if (a_inf && b_zero) || (b_inf && a_zero) { return f32_nan(); }
+        if a_inf || b_inf {
+            if ec == 255u && sc != sp { return f32_nan(); }
+            return bitcast<f32>(sp | 0x7f800000u);
+        }
+        return c;
+    }
+    let c_zero = (uc & 0x7fffffffu) == 0u;
+    if a_zero || b_zero {
+        if c_zero { return bitcast<f32>(sp & sc); }
+        return c;
+    }
+    let ma = select((ua & 0x7fffffu) | 0x800000u, ua & 0x7fffffu, ea == 0u);
+    let mb = select((ub & 0x7fffffu) | 0x800000u, ub & 0x7fffffu, eb == 0u);
+    let p = umul_wide(ma, mb);
+    let lp = u64_clz(p) - 2u;
+    let pn = i64_shl(p, vec2<u32>(lp, 0u));
+    let ep = i32(max(ea, 1u)) + i32(max(eb, 1u)) - 300i - i32(lp);
+    if c_zero { return f32_compose(sp, pn, ep); }
+    let mc = select((uc & 0x7fffffu) | 0x800000u, uc & 0x7fffffu, ec == 0u);
+    let lc = countLeadingZeros(mc) + 32u - 2u;
+    let cn = i64_shl(vec2<u32>(mc, 0u), vec2<u32>(lc, 0u));
+    let ecn = i32(max(ec, 1u)) - 150i - i32(lc);
+    let p_big = ep > ecn || (ep == ecn && !i64_ult(pn, cn));
+    let x = select(cn, pn, p_big);
+    let y = select(pn, cn, p_big);
+    let ex = select(ecn, ep, p_big);
+    let ey = select(ep, ecn, p_big);
+    let sx = select(sc, sp, p_big);
+    let ys = u64_shr_sticky(y, u32(ex - ey));
+    if sp == sc { return f32_compose(sx, i64_add(x, ys), ex); }
+    let diff = i64_sub(x, ys);
+    if diff.x == 0u && diff.y == 0u { return bitcast<f32>(0u); }
+    return f32_compose(sx, diff, ex);
+}
+fn c_fmod(x: f32, y: f32) -> f32 {
+    let ux = bitcast<u32>(x);
+    let uy = bitcast<u32>(y);
+    let ax = ux & 0x7fffffffu;
+    let ay = uy & 0x7fffffffu;
+    let sx = ux & 0x80000000u;
+    if ax >= 0x7f800000u || ay > 0x7f800000u || ay == 0u { return f32_nan(); }
+    if ax < ay { return x; }
+    if ax == ay { return bitcast<f32>(sx); }
+    let ex = ax >> 23u;
+    let ey = ay >> 23u;
+    let mx = select((ax & 0x7fffffu) | 0x800000u, ax, ex == 0u);
+    let my = select((ay & 0x7fffffu) | 0x800000u, ay, ey == 0u);
+    var d = max(ex, 1u) - max(ey, 1u);
+    var r = mx % my;
+    loop {
+        if d == 0u || r == 0u { break; }
+        let s = min(d, 8u);
+        r = (r << s) % my;
+        d = d - s;
+    }
+    return f32_compose(sx, vec2<u32>(r, 0u), i32(max(ey, 1u)) - 150i);
+}
+";
