@@ -41,7 +41,8 @@
 //! - **Binding 1**: the parameter buffer, a read-only storage buffer: a header of
 //!   [`PARAM_HEADER_BYTES`] bytes — `u32` block-index offset x, y, z of this dispatch (grids
 //!   larger than one dispatch are split; `blockIdx = workgroup_id + offset`), `u32` grid size
-//!   x, y, z (`gridDim`), `u32` heap offset of the module-globals area, one `u32` of padding —
+//!   x, y, z (`gridDim`), `u32` heap offset of the module-globals area, one `u32` that must be 0 (kernels read it
+//!   as a float `0.0` the WGSL implementation cannot fold, see # Floats) —
 //!   then the kernel parameters, each at [`ParamSlot::offset`]: scalars as their little-endian
 //!   bytes, pointers as 8-byte heap offsets, structs by value as their bytes.
 //! - **Module globals**: every `__device__` / `__constant__` variable lies in one heap area at
@@ -64,6 +65,10 @@
 //! `__fmaf_rn` and every `fmaf` of the device library) and `fmodf` are computed exactly with
 //! integer arithmetic ([`softfloat`]); `x - x`, `x * ±0.0`, comparisons of a value with itself
 //! and every NaN test look at the bits; infinite and NaN constants come from their bits.
+//! Mesa also reassociates (`(a + b) - a` becomes `b`), which erases the rounding error that
+//! double-float code (the device library, Kahan sums) computes on purpose: an `f32` add or
+//! subtract whose operand is a sum sharing its other operand takes that sum as `s - z`, with
+//! `z` the `0.0` of the launch header, exact and opaque to the implementation.
 //!
 //! # How the module is built
 //! The helper functions (64-bit arithmetic, sub-word and generic-pointer accesses, atomics,
