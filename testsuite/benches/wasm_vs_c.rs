@@ -125,7 +125,7 @@ fn main() {
         .unwrap_or(1);
     let n = 1 << 22;
     let (w, h) = (2048usize, 2048usize);
-    let cases = vec![
+    let cases = [
         Case {
             name: "saxpy",
             size: format!("{n} floats"),
