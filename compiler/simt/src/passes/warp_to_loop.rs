@@ -17,8 +17,10 @@
 //!   and the structured statements above (their condition must be uniform, or the pass fails
 //!   with "barrier in divergent control flow at FILE:LINE:COL");
 //! - *runs*: maximal sequences of the other statements between two barriers. Each run becomes
-//!   a *thread loop*: `for (t = 0; t < blockDim.x*y*z; t++)` over the linear thread index,
-//!   with `thread_id.x/y/z` recomputed from `t` and `lane_id` as `t & 31`.
+//!   a *thread loop*: three nested loops over `thread_id.z`, `.y` and `.x` (innermost), the
+//!   linear thread index `t` counted along in the innermost one, `lane_id` as `t & 31`.
+//!   Values that depend only on `thread_id.y/z` and block-level values are then invariant in
+//!   the innermost loop (a backend hoists them out of the row).
 //!
 //! A barrier is the cut between two runs; `__syncthreads_count/and/or` becomes an extra
 //! thread loop that counts the predicate into a block-level counter.
