@@ -10,6 +10,9 @@
 //! - checks that both give the same output, and prints the best time of several runs and the
 //!   ratio wasm / C as a Markdown table (docs/benchmarks.md).
 //!
+//! Arguments name the kernels to run (all when none): `cargo bench -p cwcc-testsuite --bench
+//! wasm_vs_c -- jacobi2d`.
+//!
 //! Times include everything a launch costs (worker threads, wasmtime instances, the block
 //! loop), not just the kernel body.
 
@@ -122,7 +125,7 @@ fn main() {
         .unwrap_or(1);
     let n = 1 << 22;
     let (w, h) = (2048usize, 2048usize);
-    let cases = vec![
+    let cases = [
         Case {
             name: "saxpy",
             size: format!("{n} floats"),
@@ -162,7 +165,14 @@ fn main() {
     ];
     println!("| kernel | size | C gcc -O2, 1 thread | wasm, 1 thread | ratio | wasm -msimd128, 1 thread | ratio | wasm, {cores} threads | ratio |");
     println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    for case in &cases {
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    for case in cases
+        .iter()
+        .filter(|c| only.is_empty() || only.iter().any(|o| o == c.name))
+    {
         let scalar = compile(case.name, false);
         let (ts, outs) = time_wasm(&scalar, case, 1);
         let (tn, outn) = time_wasm(&scalar, case, cores);

@@ -109,6 +109,7 @@ pub const STANDARD_PASSES: &[&str] = &["const-fold", "dce"];
 /// (WASM, later native), in order, after [`STANDARD_PASSES`].
 pub const CPU_PASSES: &[&str] = &[
     "inline",
+    "flatten-logic",
     "warp-to-loop",
     "shared-to-buffer",
     "const-fold",

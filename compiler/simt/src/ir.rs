@@ -129,8 +129,9 @@ pub enum Phase {
 /// distinct CUDA threads between two barriers, so they are independent and may run in any
 /// order or several at once (the WASM backend runs them four at a time with SIMD128). Its
 /// `continuing` region only steps the thread counters: it adds one to the thread index and
-/// steps the [`THREAD_ID_LOCALS`] to the next thread, `x` fastest (`x += 1`; at `blockDim.x`,
-/// `x = 0` and `y` steps likewise, then `z`).
+/// to `threadIdx.x` ([`THREAD_ID_LOCALS`]). Warp-to-loop makes it the innermost of three
+/// loops over `z`, `y` and `x`: it runs one row of the block (`%n` is the index after the
+/// row), and `threadIdx.y/z` do not change in it.
 pub const THREAD_INDEX_LOCAL: &str = "thread.index";
 
 /// The names of the `i32` locals holding `threadIdx.x/y/z` of a thread loop's current thread

@@ -9,9 +9,10 @@
 use crate::layout::{Frame, StaticData};
 use crate::{Globals, Imports, WasmError};
 use cwcc_simt::ir::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use wasm_encoder::{BlockType, Function as WasmFunction, Instruction as I, MemArg, ValType};
 
+mod narrow;
 mod simd;
 
 /// The WebAssembly representation of a scalar type.
@@ -107,6 +108,8 @@ struct Emitter<'a, 'c> {
     loc: Option<Loc>,
     /// Set while the body of a SIMD128 thread loop is emitted.
     simd: Option<simd::VectorState>,
+    /// 64-bit values computed as `i32` (their low 32 bits), see [`narrow`].
+    narrow: HashSet<Value>,
 }
 
 /// Emits `func`.
@@ -138,6 +141,7 @@ pub(crate) fn emit_function<'a>(
         loops: Vec::new(),
         loc: None,
         simd: None,
+        narrow: HashSet::new(),
     };
     for (index, &param) in func.params.iter().enumerate() {
         emitter.value_local.insert(param, index as u32);
@@ -150,6 +154,16 @@ pub(crate) fn emit_function<'a>(
     for (local, repr) in &promotable {
         let wasm_local = emitter.new_local(repr.val_type());
         emitter.promoted.insert(*local, wasm_local);
+    }
+    // The SIMD128 thread loops keep their own (vector) view of 64-bit values.
+    if !emitter.cx.simd {
+        let excluded = emitter
+            .local_addrs
+            .iter()
+            .filter(|(_, local)| promotable.contains_key(local))
+            .map(|(v, _)| *v)
+            .collect();
+        emitter.narrow = narrow::narrow_values(emitter.cx.module, func, &excluded);
     }
     emitter.prologue();
     emitter.region(&func.body)?;
@@ -461,12 +475,97 @@ impl Emitter<'_, '_> {
     }
 
     fn address(&mut self, ptr: Value) -> Result<(), WasmError> {
-        self.get(ptr)?;
-        self.code.push(I::I32WrapI64);
+        self.low32(ptr)
+    }
+
+    /// Pushes the low 32 bits of a 64-bit value.
+    fn low32(&mut self, v: Value) -> Result<(), WasmError> {
+        self.get(v)?;
+        if !self.narrow.contains(&v) {
+            self.code.push(I::I32WrapI64);
+        }
+        Ok(())
+    }
+
+    /// Emits a narrow value's definition as 32-bit arithmetic (see [`narrow`]).
+    fn narrow_inst(&mut self, result: Value, inst: &Inst) -> Result<(), WasmError> {
+        match inst {
+            Inst::Const { bits } => self.code.push(I::I32Const(*bits as u32 as i32)),
+            Inst::GlobalAddr(_) | Inst::LocalAddr(_) | Inst::SharedBuffer => {
+                // The 64-bit form is a zero-extended 32-bit address: emit it and drop the
+                // extension (Cranelift folds the pair).
+                self.narrow.remove(&result);
+                self.inst(Some(result), inst)?;
+                self.narrow.insert(result);
+                self.get(result)?;
+                self.code.push(I::I32WrapI64);
+                let local = self.new_local(ValType::I32);
+                self.value_local.insert(result, local);
+                self.code.push(I::LocalSet(local));
+                return Ok(());
+            }
+            Inst::PtrAdd { ptr, offset } => {
+                self.low32(*ptr)?;
+                self.low32(*offset)?;
+                self.code.push(I::I32Add);
+            }
+            Inst::Binary { op, lhs, rhs } => {
+                self.low32(*lhs)?;
+                self.low32(*rhs)?;
+                self.code.push(match op {
+                    BinaryOp::Add => I::I32Add,
+                    BinaryOp::Sub => I::I32Sub,
+                    BinaryOp::Mul => I::I32Mul,
+                    BinaryOp::And => I::I32And,
+                    BinaryOp::Or => I::I32Or,
+                    BinaryOp::Xor => I::I32Xor,
+                    BinaryOp::Shl => I::I32Shl,
+                    _ => return Err(self.internal(format!("narrow {op:?}"))),
+                });
+            }
+            Inst::Select {
+                cond,
+                if_true,
+                if_false,
+            } => {
+                self.low32(*if_true)?;
+                self.low32(*if_false)?;
+                self.get(*cond)?;
+                self.code.push(I::Select);
+            }
+            Inst::Convert { op, arg } => match op {
+                ConvOp::SExt => self.get_signed(*arg)?,
+                ConvOp::ZExt => self.get(*arg)?,
+                _ => self.low32(*arg)?,
+            },
+            Inst::Load { ptr, align, .. } => match self.promoted_addr.get(ptr) {
+                Some(local) => {
+                    let wasm_local = *self
+                        .promoted
+                        .get(local)
+                        .ok_or_else(|| self.internal("register local without a local"))?;
+                    self.code.push(I::LocalGet(wasm_local));
+                    self.code.push(I::I32WrapI64);
+                }
+                None => {
+                    self.address(*ptr)?;
+                    self.code.push(I::I32Load(mem(*align, 4)));
+                }
+            },
+            _ => return Err(self.internal("narrow value of an unexpected instruction")),
+        }
+        let local = self.new_local(ValType::I32);
+        self.value_local.insert(result, local);
+        self.code.push(I::LocalSet(local));
         Ok(())
     }
 
     fn inst(&mut self, result: Option<Value>, inst: &Inst) -> Result<(), WasmError> {
+        if let Some(r) = result {
+            if self.narrow.contains(&r) {
+                return self.narrow_inst(r, inst);
+            }
+        }
         let result_repr = match result {
             Some(v) => Some(self.repr(v)?),
             None => None,
@@ -1320,8 +1419,7 @@ impl Emitter<'_, '_> {
         let to_repr = self.repr(to)?;
         match (op, from, to_repr) {
             (Trunc, Repr::I64, Repr::I32(bits)) => {
-                self.get(arg)?;
-                self.code.push(I::I32WrapI64);
+                self.low32(arg)?;
                 self.normalize(bits);
             }
             (Trunc, Repr::I32(_), Repr::I32(bits)) => {

@@ -2,6 +2,7 @@
 
 pub mod const_fold;
 pub mod dce;
+pub mod flatten_logic;
 pub mod inline;
 pub mod shared_to_buffer;
 pub mod warp_to_loop;
@@ -12,6 +13,7 @@ use crate::pass::Pass;
 pub const PASS_NAMES: &[&str] = &[
     "const-fold",
     "dce",
+    "flatten-logic",
     "inline",
     "warp-to-loop",
     "shared-to-buffer",
@@ -22,6 +24,7 @@ pub fn by_name(name: &str) -> Option<Box<dyn Pass>> {
     match name {
         "const-fold" => Some(Box::new(const_fold::ConstFold)),
         "dce" => Some(Box::new(dce::DeadCodeElimination)),
+        "flatten-logic" => Some(Box::new(flatten_logic::FlattenLogic)),
         "inline" => Some(Box::new(inline::Inline)),
         "warp-to-loop" => Some(Box::new(warp_to_loop::WarpToLoop)),
         "shared-to-buffer" => Some(Box::new(shared_to_buffer::SharedToBuffer)),

@@ -17,8 +17,10 @@
 //!   and the structured statements above (their condition must be uniform, or the pass fails
 //!   with "barrier in divergent control flow at FILE:LINE:COL");
 //! - *runs*: maximal sequences of the other statements between two barriers. Each run becomes
-//!   a *thread loop*: `for (t = 0; t < blockDim.x*y*z; t++)` over the linear thread index,
-//!   with `thread_id.x/y/z` recomputed from `t` and `lane_id` as `t & 31`.
+//!   a *thread loop*: three nested loops over `thread_id.z`, `.y` and `.x` (innermost), the
+//!   linear thread index `t` counted along in the innermost one, `lane_id` as `t & 31`.
+//!   Values that depend only on `thread_id.y/z` and block-level values are then invariant in
+//!   the innermost loop (a backend hoists them out of the row).
 //!
 //! A barrier is the cut between two runs; `__syncthreads_count/and/or` becomes an extra
 //! thread loop that counts the predicate into a block-level counter.
@@ -1652,6 +1654,7 @@ fn used_values(stmts: &[Stmt], out: &mut impl FnMut(Value)) {
 struct Prelude {
     bdx: Value,
     bdy: Value,
+    bdz: Value,
     bdxy: Value,
     nthreads: Value,
     zero: Value,
@@ -1738,41 +1741,93 @@ impl Emitter<'_> {
         out
     }
 
-    /// Emits `for (t = 0; t < nthreads; t++) { run }` (skipping done threads when
-    /// `check_done`).
+    /// Emits the thread loop of run `index` (skipping done threads when `check_done`):
+    /// one loop per block dimension, `x` innermost,
+    ///
+    /// ```text
+    /// t = 0; z = 0
+    /// loop { if z >= bdz break; y = 0
+    ///   loop { if y >= bdy break; x = 0; end = t + bdx
+    ///     loop { if t >= end break; run }  continuing { t++; x++ }
+    ///   } continuing { y++ }
+    /// } continuing { z++ }
+    /// ```
+    ///
+    /// The innermost loop is the *thread loop* ([`THREAD_INDEX_LOCAL`]); what depends only on
+    /// `threadIdx.y/z` and block-level values is invariant in it, so a backend hoists it out
+    /// of the row, and no thread pays for a wrap-around test of its counters.
     fn thread_loop(&mut self, index: usize, check_done: bool, out: &mut Vec<Stmt>) {
         let types = self.types;
         let p = &self.prelude;
-        let (tid_addr, nthreads, zero, one) = (p.tid_addr, p.nthreads, p.zero, p.one);
-        let (bdx, bdy, bdxy) = (p.bdx, p.bdy, p.bdxy);
+        let (tid_addr, zero, one) = (p.tid_addr, p.zero, p.one);
+        let (bdx, bdy, bdz, bdxy) = (p.bdx, p.bdy, p.bdz, p.bdxy);
         let xyz_addr = p.tid_xyz_addr;
-        emit_store(out, tid_addr, zero, 4);
-        for addr in xyz_addr {
-            emit_store(out, addr, zero, 4);
-        }
         let func = &mut *self.func;
-        let mut body = Vec::new();
-        let t = emit(
+        let load = |func: &mut Function, out: &mut Vec<Stmt>, ptr| {
+            emit(
+                func,
+                out,
+                types.i32_,
+                Inst::Load {
+                    ptr,
+                    align: 4,
+                    volatile: false,
+                },
+            )
+        };
+        // `if *counter >= limit { break }` at the top of a loop body; returns the counter.
+        let exit_test = |func: &mut Function, out: &mut Vec<Stmt>, counter, limit| {
+            let value = load(func, out, counter);
+            let end = emit(
+                func,
+                out,
+                types.bool_,
+                Inst::Cmp {
+                    op: CmpOp::SGe,
+                    lhs: value,
+                    rhs: limit,
+                },
+            );
+            out.push(if_then(end, vec![Stmt::new(StmtKind::Break)]));
+            value
+        };
+        // `*counter += 1`.
+        let step = |func: &mut Function, out: &mut Vec<Stmt>, counter| {
+            let current = load(func, out, counter);
+            let next = emit(
+                func,
+                out,
+                types.i32_,
+                Inst::Binary {
+                    op: BinaryOp::Add,
+                    lhs: current,
+                    rhs: one,
+                },
+            );
+            emit_store(out, counter, next, 4);
+        };
+        emit_store(out, tid_addr, zero, 4);
+        emit_store(out, xyz_addr[2], zero, 4);
+        let mut z_body = Vec::new();
+        exit_test(func, &mut z_body, xyz_addr[2], bdz);
+        emit_store(&mut z_body, xyz_addr[1], zero, 4);
+        let mut y_body = Vec::new();
+        exit_test(func, &mut y_body, xyz_addr[1], bdy);
+        emit_store(&mut y_body, xyz_addr[0], zero, 4);
+        let row = load(func, &mut y_body, tid_addr);
+        let row_end = emit(
             func,
-            &mut body,
+            &mut y_body,
             types.i32_,
-            Inst::Load {
-                ptr: tid_addr,
-                align: 4,
-                volatile: false,
+            Inst::Binary {
+                op: BinaryOp::Add,
+                lhs: row,
+                rhs: bdx,
             },
         );
-        let end = emit(
-            func,
-            &mut body,
-            types.bool_,
-            Inst::Cmp {
-                op: CmpOp::SGe,
-                lhs: t,
-                rhs: nthreads,
-            },
-        );
-        body.push(if_then(end, vec![Stmt::new(StmtKind::Break)]));
+
+        let mut body = Vec::new();
+        let t = exit_test(func, &mut body, tid_addr, row_end);
         let t64 = emit(
             func,
             &mut body,
@@ -1810,18 +1865,6 @@ impl Emitter<'_> {
             );
             body.push(if_then(skip, vec![Stmt::new(StmtKind::Continue)]));
         }
-        let load = |func: &mut Function, out: &mut Vec<Stmt>, ptr| {
-            emit(
-                func,
-                out,
-                types.i32_,
-                Inst::Load {
-                    ptr,
-                    align: 4,
-                    volatile: false,
-                },
-            )
-        };
         let xyz = xyz_addr.map(|addr| load(func, &mut body, addr));
         let mut cx = ThreadCx {
             t,
@@ -1867,110 +1910,25 @@ impl Emitter<'_> {
             .unwrap_or_default();
         body.extend(rewrite_region(func, types, &cx, stmts, 0));
         let mut continuing = Vec::new();
-        let current = emit(
-            func,
-            &mut continuing,
-            types.i32_,
-            Inst::Load {
-                ptr: tid_addr,
-                align: 4,
-                volatile: false,
-            },
-        );
-        let next = emit(
-            func,
-            &mut continuing,
-            types.i32_,
-            Inst::Binary {
-                op: BinaryOp::Add,
-                lhs: current,
-                rhs: one,
-            },
-        );
-        emit_store(&mut continuing, tid_addr, next, 4);
-        step_thread_ids(
-            func,
-            types,
-            &mut continuing,
-            xyz_addr,
-            [bdx, bdy],
-            zero,
-            one,
-        );
-        out.push(Stmt::new(StmtKind::Loop {
+        step(func, &mut continuing, tid_addr);
+        step(func, &mut continuing, xyz_addr[0]);
+        y_body.push(Stmt::new(StmtKind::Loop {
             body: Region::new(body),
             continuing: Region::new(continuing),
         }));
-    }
-}
-
-/// `x++; if (x == bdx) { x = 0; y++; if (y == bdy) { y = 0; z++; } }` on the thread-id
-/// counters at `addr`.
-fn step_thread_ids(
-    func: &mut Function,
-    types: &Types,
-    out: &mut Vec<Stmt>,
-    addr: [Value; 3],
-    dims: [Value; 2],
-    zero: Value,
-    one: Value,
-) {
-    // Builds the step of dimension `d` (and, on wrap-around, of the next ones).
-    fn step(
-        func: &mut Function,
-        types: &Types,
-        out: &mut Vec<Stmt>,
-        addr: [Value; 3],
-        dims: [Value; 2],
-        (zero, one): (Value, Value),
-        d: usize,
-    ) {
-        let old = emit(
-            func,
-            out,
-            types.i32_,
-            Inst::Load {
-                ptr: addr[d],
-                align: 4,
-                volatile: false,
-            },
-        );
-        let new = emit(
-            func,
-            out,
-            types.i32_,
-            Inst::Binary {
-                op: BinaryOp::Add,
-                lhs: old,
-                rhs: one,
-            },
-        );
-        let Some(&dim) = dims.get(d) else {
-            emit_store(out, addr[d], new, 4);
-            return;
-        };
-        let wraps = emit(
-            func,
-            out,
-            types.bool_,
-            Inst::Cmp {
-                op: CmpOp::Eq,
-                lhs: new,
-                rhs: dim,
-            },
-        );
-        let mut then = Vec::new();
-        emit_store(&mut then, addr[d], zero, 4);
-        step(func, types, &mut then, addr, dims, (zero, one), d + 1);
-        let mut otherwise = Vec::new();
-        emit_store(&mut otherwise, addr[d], new, 4);
-        out.push(Stmt::new(StmtKind::If {
-            cond: wraps,
-            then_region: Region::new(then),
-            else_region: Region::new(otherwise),
+        let mut y_continuing = Vec::new();
+        step(func, &mut y_continuing, xyz_addr[1]);
+        z_body.push(Stmt::new(StmtKind::Loop {
+            body: Region::new(y_body),
+            continuing: Region::new(y_continuing),
+        }));
+        let mut z_continuing = Vec::new();
+        step(func, &mut z_continuing, xyz_addr[2]);
+        out.push(Stmt::new(StmtKind::Loop {
+            body: Region::new(z_body),
+            continuing: Region::new(z_continuing),
         }));
     }
-    step(func, types, out, addr, dims, (zero, one), 0);
 }
 
 /// What a scan of thread code finds about a local before it is read.
@@ -2325,6 +2283,7 @@ fn transform_kernel(
         prelude: Prelude {
             bdx,
             bdy,
+            bdz,
             bdxy,
             nthreads,
             zero,

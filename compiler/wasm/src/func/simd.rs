@@ -72,9 +72,9 @@ pub(super) struct Plan<'f> {
     counter_local: LocalId,
     /// Register locals stored by `continuing` (the thread counters), counter included.
     state: Vec<LocalId>,
-    /// The `threadIdx.x/y/z` counters when they and the thread index are the whole state
-    /// (warp-to-loop's contract then says how `continuing` steps them).
-    thread_ids: Option<[LocalId; 3]>,
+    /// The `threadIdx.x` counter when the thread index and thread-id counters are the whole
+    /// state (warp-to-loop's contract then says how `continuing` steps them).
+    thread_x: Option<LocalId>,
     /// Register locals stored by the body.
     written: Vec<LocalId>,
     varying: HashSet<Value>,
@@ -230,20 +230,17 @@ impl Emitter<'_, '_> {
             return None;
         }
         let full64 = self.full_width_values(body, &varying);
-        let named = |name: &str| {
-            state.iter().copied().find(|l| {
-                self.func
-                    .locals
-                    .get(l.index())
-                    .is_some_and(|v| v.name == name)
-            })
-        };
-        let thread_ids = match THREAD_ID_LOCALS.map(named) {
-            [Some(x), Some(y), Some(z)] if state.len() == 4 => Some([x, y, z]),
-            _ => None,
-        };
+        let name_of = |l: &LocalId| self.func.locals.get(l.index()).map(|v| v.name.as_str());
+        let ids_only = state.iter().all(|l| {
+            *l == counter_local || name_of(l).is_some_and(|n| THREAD_ID_LOCALS.contains(&n))
+        });
+        let thread_x = state
+            .iter()
+            .copied()
+            .find(|l| name_of(l) == Some(THREAD_ID_LOCALS[0]))
+            .filter(|_| ids_only);
         Some(Plan {
-            thread_ids,
+            thread_x,
             counter: *counter,
             exit_test: *exit_test,
             count: *count,
@@ -876,8 +873,8 @@ impl Emitter<'_, '_> {
         // counters are the index and `x` plus 0..3 with the same `y` and `z`, one scalar step
         // from the fourth thread reaches the next group, and the body knows which values
         // step by a constant from lane to lane (consecutive addresses need no run-time check).
-        let fast = match plan.thread_ids {
-            Some([x, _, _]) => Some((
+        let fast = match plan.thread_x {
+            Some(x) => Some((
                 promoted_local(self, plan.counter_local)?,
                 promoted_local(self, x)?,
             )),
@@ -999,7 +996,7 @@ impl Emitter<'_, '_> {
         }
         // Out of this `if`, the fast-path `if` (when there is one) and the loop.
         self.code
-            .push(I::Br(if plan.thread_ids.is_some() { 3 } else { 2 }));
+            .push(I::Br(if plan.thread_x.is_some() { 3 } else { 2 }));
         self.code.push(I::End);
 
         let live = self.v128_local();

@@ -139,7 +139,8 @@ fn no_barrier_gives_one_thread_loop() {
         ],
     );
     let text = print_module(&module);
-    assert_eq!(count(&text, "loop {"), 1, "{text}");
+    // One thread loop: the loops over z and y around the row loop over x.
+    assert_eq!(count(&text, "loop {"), 3, "{text}");
     assert!(!text.contains("thread_id"), "{text}");
     assert!(text.contains("module phase perblock"), "{text}");
     // The uniform block offset is computed once per block, before the thread loop.
@@ -198,7 +199,8 @@ fn barrier_in_straight_line_code() {
         &[Arg::Buf(i32_bytes(0..128)), Arg::Buf(vec![0; 4 * 128])],
     );
     let text = print_module(&module);
-    assert_eq!(count(&text, "loop {"), 2, "{text}");
+    // Two thread loops of three nested loops each.
+    assert_eq!(count(&text, "loop {"), 6, "{text}");
     // out[0] = in[63] + in[0]^2.
     assert_eq!(buffers[1][..4], 63i32.to_le_bytes());
     assert_eq!(buffers[1][4..8], (62 + 1i32).to_le_bytes());
