@@ -34,6 +34,7 @@ struct Allocation {
     /// The usable length (what the caller asked for).
     len: usize,
     address: u64,
+    /// The host mapping, or null for device-only memory (reached through staging copies).
     mapped: *mut u8,
 }
 
@@ -92,6 +93,9 @@ pub struct VulkanDevice {
     queue: vk::Queue,
     command_pool: vk::CommandPool,
     memory_type: u32,
+    /// Where `write` and `read` stage their copies when buffers live in memory the host
+    /// cannot map (`CWCC_VK_MEMORY=device`); `None` when buffers are mapped directly.
+    staging_type: Option<u32>,
     name: String,
     /// Whether the device is a GPU (discrete, integrated or virtual), not a CPU driver.
     is_gpu: bool,
@@ -435,7 +439,11 @@ impl VulkanDevice {
         };
         // SAFETY: queries.
         let mem = unsafe { instance.get_physical_device_memory_properties(pd) };
-        let memory_type = pick_memory_type(&mem);
+        let device_only = std::env::var("CWCC_VK_MEMORY").as_deref() == Ok("device");
+        let (memory_type, staging_type) = match (device_only, pick_device_only_types(&mem)) {
+            (true, Some((device, staging))) => (Some(device), Some(staging as u32)),
+            _ => (pick_memory_type(&mem), None),
+        };
         let Some(memory_type) = memory_type else {
             // SAFETY: destroy what was created, in reverse order.
             unsafe {
@@ -452,6 +460,7 @@ impl VulkanDevice {
             queue,
             command_pool,
             memory_type: memory_type as u32,
+            staging_type,
             name,
             is_gpu: device_rank <= 2,
             subgroup_size,
@@ -573,19 +582,32 @@ impl VulkanDevice {
             release(&self.device);
             return Err(vk_err("vkBindBufferMemory")(e));
         }
-        // SAFETY: host-visible memory, mapped whole, once.
-        let mapped = match unsafe {
-            self.device
-                .map_memory(memory, 0, vk::WHOLE_SIZE, vk::MemoryMapFlags::empty())
-        } {
-            Ok(p) => p.cast::<u8>(),
-            Err(e) => {
+        let mapped = if self.staging_type.is_some() {
+            let zero = |d: &ash::Device, cmd: vk::CommandBuffer| {
+                // SAFETY: `buffer` has TRANSFER_DST usage and bound memory.
+                unsafe { d.cmd_fill_buffer(cmd, buffer, 0, vk::WHOLE_SIZE, 0) }
+            };
+            if let Err(e) = self.one_shot(zero) {
                 release(&self.device);
-                return Err(vk_err("vkMapMemory")(e));
+                return Err(e);
             }
+            std::ptr::null_mut()
+        } else {
+            // SAFETY: host-visible memory, mapped whole, once.
+            let mapped = match unsafe {
+                self.device
+                    .map_memory(memory, 0, vk::WHOLE_SIZE, vk::MemoryMapFlags::empty())
+            } {
+                Ok(p) => p.cast::<u8>(),
+                Err(e) => {
+                    release(&self.device);
+                    return Err(vk_err("vkMapMemory")(e));
+                }
+            };
+            // SAFETY: the mapping covers `req.size >= size` bytes.
+            unsafe { std::ptr::write_bytes(mapped, 0, size as usize) };
+            mapped
         };
-        // SAFETY: the mapping covers `req.size >= size` bytes.
-        unsafe { std::ptr::write_bytes(mapped, 0, size as usize) };
         let addr_info = vk::BufferDeviceAddressInfo::default().buffer(buffer);
         // SAFETY: the buffer has the SHADER_DEVICE_ADDRESS usage and bound memory.
         let address = unsafe { self.device.get_buffer_device_address(&addr_info) };
@@ -611,7 +633,9 @@ impl VulkanDevice {
         if let Some(a) = self.buffers.get_mut(buf.0).and_then(|a| a.take()) {
             // SAFETY: no command using the buffer is pending (launches wait to completion).
             unsafe {
-                self.device.unmap_memory(a.memory);
+                if !a.mapped.is_null() {
+                    self.device.unmap_memory(a.memory);
+                }
                 self.device.destroy_buffer(a.buffer, None);
                 self.device.free_memory(a.memory, None);
             }
@@ -628,6 +652,29 @@ impl VulkanDevice {
                 a.len
             ));
         }
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        if a.mapped.is_null() {
+            let target = a.buffer;
+            return self
+                .staged(
+                    bytes.len(),
+                    |staging| {
+                        // SAFETY: the staging mapping holds `bytes.len()` bytes.
+                        unsafe {
+                            std::ptr::copy_nonoverlapping(bytes.as_ptr(), staging, bytes.len())
+                        };
+                        None
+                    },
+                    |d, cmd, stage_buf| {
+                        let region = [vk::BufferCopy::default().size(bytes.len() as u64)];
+                        // SAFETY: both buffers have the transfer usages and at least this size.
+                        unsafe { d.cmd_copy_buffer(cmd, stage_buf, target, &region) }
+                    },
+                )
+                .map(|_| ());
+        }
         // SAFETY: the mapping holds at least `a.len` bytes; no kernel runs concurrently.
         unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), a.mapped, bytes.len()) };
         Ok(())
@@ -636,6 +683,20 @@ impl VulkanDevice {
     /// Copies a buffer's contents to the host.
     pub fn read(&self, buf: VulkanBuffer) -> Result<Vec<u8>, String> {
         let a = self.allocation(buf)?;
+        if a.len == 0 {
+            return Ok(Vec::new());
+        }
+        if a.mapped.is_null() {
+            let (source, len) = (a.buffer, a.len);
+            let copy = |d: &ash::Device, cmd: vk::CommandBuffer, stage_buf: vk::Buffer| {
+                let region = [vk::BufferCopy::default().size(len as u64)];
+                // SAFETY: both buffers have the transfer usages and at least this size.
+                unsafe { d.cmd_copy_buffer(cmd, source, stage_buf, &region) }
+            };
+            return self
+                .staged(len, |_| None, copy)
+                .and_then(|out| out.ok_or_else(|| "Vulkan: staging read failed".to_string()));
+        }
         let mut out = vec![0u8; a.len];
         // SAFETY: as in `write`.
         unsafe { std::ptr::copy_nonoverlapping(a.mapped, out.as_mut_ptr(), a.len) };
@@ -645,6 +706,103 @@ impl VulkanDevice {
     /// The 64-bit device address of a buffer (what a pointer parameter receives).
     pub fn device_address(&self, buf: VulkanBuffer) -> Result<u64, String> {
         Ok(self.allocation(buf)?.address)
+    }
+
+    /// Records one command buffer with `record`, submits it and waits for it.
+    fn one_shot(&self, record: impl FnOnce(&ash::Device, vk::CommandBuffer)) -> Result<(), String> {
+        let d = &self.device;
+        let alloc = vk::CommandBufferAllocateInfo::default()
+            .command_pool(self.command_pool)
+            .level(vk::CommandBufferLevel::PRIMARY)
+            .command_buffer_count(1);
+        // SAFETY: valid pool.
+        let cmds = unsafe { d.allocate_command_buffers(&alloc) }
+            .map_err(vk_err("vkAllocateCommandBuffers"))?;
+        let Some(&cmd) = cmds.first() else {
+            return Err("Vulkan: no command buffer allocated".into());
+        };
+        let begin = vk::CommandBufferBeginInfo::default()
+            .flags(vk::CommandBufferUsageFlags::ONE_TIME_SUBMIT);
+        // SAFETY: every handle belongs to this device; the queue is idle between calls.
+        let result = unsafe {
+            d.begin_command_buffer(cmd, &begin)
+                .map_err(vk_err("vkBeginCommandBuffer"))
+                .and_then(|_| {
+                    record(d, cmd);
+                    d.end_command_buffer(cmd)
+                        .map_err(vk_err("vkEndCommandBuffer"))
+                })
+                .and_then(|_| {
+                    let submit = [vk::SubmitInfo::default().command_buffers(&cmds)];
+                    d.queue_submit(self.queue, &submit, vk::Fence::null())
+                        .map_err(vk_err("vkQueueSubmit"))
+                })
+                .and_then(|_| {
+                    d.queue_wait_idle(self.queue)
+                        .map_err(vk_err("vkQueueWaitIdle"))
+                })
+        };
+        // SAFETY: the queue is idle (or nothing was submitted).
+        unsafe { d.free_command_buffers(self.command_pool, &cmds) };
+        result
+    }
+
+    /// A copy through a temporary host-visible staging buffer of `len` bytes: `fill` writes
+    /// the staging memory before `copy` runs on the device; returns the staging bytes after.
+    fn staged(
+        &self,
+        len: usize,
+        fill: impl FnOnce(*mut u8) -> Option<()>,
+        copy: impl FnOnce(&ash::Device, vk::CommandBuffer, vk::Buffer),
+    ) -> Result<Option<Vec<u8>>, String> {
+        let d = &self.device;
+        let Some(staging_type) = self.staging_type else {
+            return Err("Vulkan: no staging memory type".into());
+        };
+        let info = vk::BufferCreateInfo::default()
+            .size(len.max(16) as u64)
+            .usage(vk::BufferUsageFlags::TRANSFER_SRC | vk::BufferUsageFlags::TRANSFER_DST)
+            .sharing_mode(vk::SharingMode::EXCLUSIVE);
+        // SAFETY: valid device and create info.
+        let buffer = unsafe { d.create_buffer(&info, None) }.map_err(vk_err("vkCreateBuffer"))?;
+        // SAFETY: `buffer` is from this device.
+        let req = unsafe { d.get_buffer_memory_requirements(buffer) };
+        let alloc = vk::MemoryAllocateInfo::default()
+            .allocation_size(req.size)
+            .memory_type_index(staging_type);
+        // SAFETY: valid allocate info.
+        let memory = match unsafe { d.allocate_memory(&alloc, None) } {
+            Ok(m) => m,
+            Err(e) => {
+                // SAFETY: unused buffer.
+                unsafe { d.destroy_buffer(buffer, None) };
+                return Err(vk_err("vkAllocateMemory (staging)")(e));
+            }
+        };
+        // SAFETY: fresh memory bound at offset 0 and mapped whole; freed below.
+        let result = unsafe {
+            d.bind_buffer_memory(buffer, memory, 0)
+                .map_err(vk_err("vkBindBufferMemory"))
+                .and_then(|_| {
+                    d.map_memory(memory, 0, vk::WHOLE_SIZE, vk::MemoryMapFlags::empty())
+                        .map_err(vk_err("vkMapMemory"))
+                })
+                .and_then(|p| {
+                    let p = p.cast::<u8>();
+                    fill(p);
+                    self.one_shot(|d, cmd| copy(d, cmd, buffer))?;
+                    let mut out = vec![0u8; len];
+                    std::ptr::copy_nonoverlapping(p, out.as_mut_ptr(), len);
+                    d.unmap_memory(memory);
+                    Ok(Some(out))
+                })
+        };
+        // SAFETY: the copy finished (one_shot waits) or never ran.
+        unsafe {
+            d.destroy_buffer(buffer, None);
+            d.free_memory(memory, None);
+        }
+        result
     }
 
     fn pipeline(
@@ -989,7 +1147,9 @@ impl Drop for VulkanDevice {
                 self.device.destroy_shader_module(p.module, None);
             }
             for a in self.buffers.drain(..).flatten() {
-                self.device.unmap_memory(a.memory);
+                if !a.mapped.is_null() {
+                    self.device.unmap_memory(a.memory);
+                }
                 self.device.destroy_buffer(a.buffer, None);
                 self.device.free_memory(a.memory, None);
             }
@@ -1007,6 +1167,45 @@ impl Drop for VulkanDevice {
 /// data in and out), preferably also device-local when its heap is large (GPU memory the CPU
 /// can map, e.g. resizable BAR: kernels then read GPU memory, not system memory over PCIe);
 /// `None` when the device has no host-visible coherent memory.
+/// For `CWCC_VK_MEMORY=device`: the device-local memory type of the largest heap that the
+/// host cannot map (else any device-local one), and a host-visible coherent type for staging
+/// copies (host-cached preferred, for reads).
+fn pick_device_only_types(mem: &vk::PhysicalDeviceMemoryProperties) -> Option<(usize, usize)> {
+    let types = mem.memory_types_as_slice();
+    let heap_size = |t: &vk::MemoryType| {
+        mem.memory_heaps_as_slice()
+            .get(t.heap_index as usize)
+            .map_or(0, |h| h.size)
+    };
+    let local = vk::MemoryPropertyFlags::DEVICE_LOCAL;
+    let host = vk::MemoryPropertyFlags::HOST_VISIBLE | vk::MemoryPropertyFlags::HOST_COHERENT;
+    let device = types
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.property_flags.contains(local))
+        .max_by_key(|(_, t)| {
+            (
+                !t.property_flags
+                    .contains(vk::MemoryPropertyFlags::HOST_VISIBLE),
+                heap_size(t),
+            )
+        })
+        .map(|(i, _)| i)?;
+    let staging = types
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.property_flags.contains(host))
+        .max_by_key(|(_, t)| {
+            (
+                !t.property_flags.contains(local),
+                t.property_flags
+                    .contains(vk::MemoryPropertyFlags::HOST_CACHED),
+            )
+        })
+        .map(|(i, _)| i)?;
+    Some((device, staging))
+}
+
 fn pick_memory_type(mem: &vk::PhysicalDeviceMemoryProperties) -> Option<usize> {
     let mappable = vk::MemoryPropertyFlags::HOST_VISIBLE | vk::MemoryPropertyFlags::HOST_COHERENT;
     let heap_size = |t: &vk::MemoryType| {
@@ -1080,6 +1279,24 @@ mod tests {
         assert_eq!(pick_memory_type(&small), Some(1));
         // No mappable memory at all.
         assert_eq!(pick_memory_type(&memory(&[(gpu, 0)], &[1 << 30])), None);
+        // `CWCC_VK_MEMORY=device`: the GPU memory the host cannot map, staged through host
+        // memory (cached preferred); none without host-visible memory.
+        let cached = host | F::HOST_CACHED;
+        let h100 = memory(
+            &[
+                (F::empty(), 1),
+                (gpu, 0),
+                (host, 1),
+                (cached, 1),
+                (gpu | host, 0),
+            ],
+            &[80 << 30, 96 << 30],
+        );
+        assert_eq!(pick_device_only_types(&h100), Some((1, 3)));
+        assert_eq!(
+            pick_device_only_types(&memory(&[(gpu, 0)], &[1 << 30])),
+            None
+        );
     }
 
     #[test]
