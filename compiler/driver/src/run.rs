@@ -370,11 +370,12 @@ fn auto(a: &RunArgs, module: cwcc_simt::Module) -> Result<Runtime, String> {
 /// A backend `--backend auto` may choose: its name and how to open it.
 type AutoCandidate<'a, T> = (&'static str, Box<dyn FnOnce() -> Result<T, String> + 'a>);
 
+/// The backends `--backend auto` passed over, each with the reason.
+type Skipped = Vec<(&'static str, String)>;
+
 /// Opens the candidates in order and returns the first that opens, with the name and reason
 /// of each one skipped before it.
-fn pick_first<T>(
-    candidates: Vec<AutoCandidate<'_, T>>,
-) -> (Option<(&'static str, T)>, Vec<(&'static str, String)>) {
+fn pick_first<T>(candidates: Vec<AutoCandidate<'_, T>>) -> (Option<(&'static str, T)>, Skipped) {
     let mut skipped = Vec::new();
     for (name, open) in candidates {
         match open() {
