@@ -1652,7 +1652,7 @@ impl Emitter<'_> {
                 },
             ),
             (UnaryOp::FAbs, Kind::F32) => self.math(b, MF::Abs, &[a]),
-            (UnaryOp::Sqrt, Kind::F32) => self.math(b, MF::Sqrt, &[a]),
+            (UnaryOp::Sqrt, Kind::F32) => self.call(b, "c_sqrt", vec![a])?,
             (UnaryOp::Floor, Kind::F32) => self.math(b, MF::Floor, &[a]),
             (UnaryOp::Ceil, Kind::F32) => self.math(b, MF::Ceil, &[a]),
             (UnaryOp::Trunc, Kind::F32) => self.math(b, MF::Trunc, &[a]),
@@ -1770,7 +1770,8 @@ impl Emitter<'_> {
                 B::FAdd => self.float_add_sub(b, BO::Add, l, r)?,
                 B::FSub => self.float_add_sub(b, BO::Subtract, l, r)?,
                 B::FMul => self.bin(b, BO::Multiply, l, r),
-                B::FDiv => self.bin(b, BO::Divide, l, r),
+                // WGSL's `/` is only 2.5 ulp accurate; CUDA's is correctly rounded.
+                B::FDiv => self.call(b, "c_div", vec![l, r])?,
                 // WGSL's `%` is `l - r * trunc(l / r)`, C's `fmodf` is exact.
                 B::FRem => self.call(b, "c_fmod", vec![l, r])?,
                 B::FMin => self.call(b, "c_fmin", vec![l, r])?,
@@ -2016,7 +2017,8 @@ impl Emitter<'_> {
     fn math_builtin(&mut self, b: &mut Block, name: &str, a: &[H]) -> Res<H> {
         let arity = |n: usize| a.len() == n;
         Ok(match name {
-            "sqrtf" | "__fsqrt_rn" if arity(1) => self.math(b, MF::Sqrt, a),
+            // WGSL's `sqrt` is not correctly rounded everywhere; CUDA's is.
+            "sqrtf" | "__fsqrt_rn" if arity(1) => self.call(b, "c_sqrt", a.to_vec())?,
             "rsqrtf" if arity(1) => self.math(b, MF::InverseSqrt, a),
             "__fdividef" if arity(2) => self.bin(b, BO::Divide, a[0], a[1]),
             "__frcp_rn" if arity(1) => {
@@ -2024,7 +2026,7 @@ impl Emitter<'_> {
                     .func
                     .expressions
                     .append(E::Literal(Literal::F32(1.0)), Span::UNDEFINED);
-                self.bin(b, BO::Divide, one, a[0])
+                self.call(b, "c_div", vec![one, a[0]])?
             }
             "__saturatef" if arity(1) => self.call(b, "c_saturate", a.to_vec())?,
             // WGSL's `fma` may be computed unfused; CUDA's is correctly rounded.

@@ -60,11 +60,14 @@
 //!
 //! # Floats
 //! CUDA rounds every `f32` operation as IEEE 754 does; WGSL lets an implementation compute
-//! `fma` unfused, defines `%` as `x - y * trunc(x / y)`, and lets it assume that no value is
-//! infinite or NaN (Mesa's lavapipe then folds `x - x` and `x * 0.0` to 0). So `fmaf` (also
-//! `__fmaf_rn` and every `fmaf` of the device library) and `fmodf` are computed exactly with
-//! integer arithmetic ([`softfloat`]); `x - x`, `x * ±0.0`, comparisons of a value with itself
-//! and every NaN test look at the bits; infinite and NaN constants come from their bits.
+//! `fma` unfused, `/` to 2.5 ulp and `sqrt` inexactly (NVIDIA's Vulkan driver does), defines
+//! `%` as `x - y * trunc(x / y)`, and lets it assume that no value is infinite or NaN (Mesa's
+//! lavapipe then folds `x - x` and `x * 0.0` to 0). So `fmaf` (also `__fmaf_rn` and every
+//! `fmaf` of the device library), `fmodf`, `/` (also `__frcp_rn` as `1 / x`) and `sqrtf` (also
+//! `__fsqrt_rn`) are computed exactly or correctly rounded with integer arithmetic
+//! ([`softfloat`]); `__fdividef` stays WGSL's `/`, as approximate as CUDA's; `x - x`,
+//! `x * ±0.0`, comparisons of a value with itself and every NaN test look at the bits;
+//! infinite and NaN constants come from their bits.
 //! Mesa also reassociates (`(a + b) - a` becomes `b`), which erases the rounding error that
 //! double-float code (the device library, Kahan sums) computes on purpose: an `f32` add or
 //! subtract whose operand is a sum sharing its other operand takes that sum as `s - z`, with

@@ -208,4 +208,19 @@ kernel \"k\" = fn0(\"p\": ptr<global>) static_shared 0
         let src = wgsl("  %v9: f32 = frem %v1, %v2");
         assert!(src.contains("c_fmod("), "{src}");
     }
+
+    #[test]
+    fn division_and_square_roots_are_the_correctly_rounded_helpers() {
+        // Prelude functions a kernel does not call are left out of its source.
+        let calls = |src: &str, f: &str| src.contains(&format!("{f}("));
+        let src = wgsl("  %v9: f32 = fdiv %v1, %v2");
+        assert!(calls(&src, "c_div"), "{src}");
+        let src = wgsl("  %v9: f32 = sqrt %v1");
+        assert!(calls(&src, "c_sqrt"), "{src}");
+        let src = wgsl("  %v9: f32 = math \"__frcp_rn\"(%v1)");
+        assert!(calls(&src, "c_div"), "{src}");
+        // `__fdividef` is approximate in CUDA too: WGSL's own division.
+        let src = wgsl("  %v9: f32 = math \"__fdividef\"(%v1, %v2)");
+        assert!(!calls(&src, "c_div"), "{src}");
+    }
 }
