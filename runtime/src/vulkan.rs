@@ -667,21 +667,11 @@ impl VulkanDevice {
         if a.mapped.is_null() {
             let target = a.buffer;
             return self
-                .staged(
-                    bytes.len(),
-                    |staging| {
-                        // SAFETY: the staging mapping holds `bytes.len()` bytes.
-                        unsafe {
-                            std::ptr::copy_nonoverlapping(bytes.as_ptr(), staging, bytes.len())
-                        };
-                        None
-                    },
-                    |d, cmd, stage_buf| {
-                        let region = [vk::BufferCopy::default().size(bytes.len() as u64)];
-                        // SAFETY: both buffers have the transfer usages and at least this size.
-                        unsafe { d.cmd_copy_buffer(cmd, stage_buf, target, &region) }
-                    },
-                )
+                .staged(bytes.len(), Some(bytes), |d, cmd, stage_buf| {
+                    let region = [vk::BufferCopy::default().size(bytes.len() as u64)];
+                    // SAFETY: both buffers have the transfer usages and at least this size.
+                    unsafe { d.cmd_copy_buffer(cmd, stage_buf, target, &region) }
+                })
                 .map(|_| ());
         }
         // SAFETY: the mapping holds at least `a.len` bytes; no kernel runs concurrently.
@@ -702,9 +692,7 @@ impl VulkanDevice {
                 // SAFETY: both buffers have the transfer usages and at least this size.
                 unsafe { d.cmd_copy_buffer(cmd, source, stage_buf, &region) }
             };
-            return self
-                .staged(len, |_| None, copy)
-                .and_then(|out| out.ok_or_else(|| "Vulkan: staging read failed".to_string()));
+            return self.staged(len, None, copy);
         }
         let mut out = vec![0u8; a.len];
         // SAFETY: as in `write`.
@@ -756,14 +744,15 @@ impl VulkanDevice {
         result
     }
 
-    /// A copy through a temporary host-visible staging buffer of `len` bytes: `fill` writes
-    /// the staging memory before `copy` runs on the device; returns the staging bytes after.
+    /// A copy through a temporary host-visible staging buffer of `len` bytes: `upload`
+    /// (writes) fills the staging memory before `copy` runs on the device; without it
+    /// (reads), the staging bytes are returned after the copy.
     fn staged(
         &self,
         len: usize,
-        fill: impl FnOnce(*mut u8) -> Option<()>,
+        upload: Option<&[u8]>,
         copy: impl FnOnce(&ash::Device, vk::CommandBuffer, vk::Buffer),
-    ) -> Result<Option<Vec<u8>>, String> {
+    ) -> Result<Vec<u8>, String> {
         let d = &self.device;
         let Some(staging_type) = self.staging_type else {
             return Err("Vulkan: no staging memory type".into());
@@ -798,12 +787,17 @@ impl VulkanDevice {
                 })
                 .and_then(|p| {
                     let p = p.cast::<u8>();
-                    fill(p);
+                    if let Some(bytes) = upload {
+                        std::ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len().min(len));
+                    }
                     self.one_shot(|d, cmd| copy(d, cmd, buffer))?;
-                    let mut out = vec![0u8; len];
-                    std::ptr::copy_nonoverlapping(p, out.as_mut_ptr(), len);
+                    let mut out = Vec::new();
+                    if upload.is_none() {
+                        out = vec![0u8; len];
+                        std::ptr::copy_nonoverlapping(p, out.as_mut_ptr(), len);
+                    }
                     d.unmap_memory(memory);
-                    Ok(Some(out))
+                    Ok(out)
                 })
         };
         // SAFETY: the copy finished (one_shot waits) or never ran.

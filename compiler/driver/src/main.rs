@@ -193,6 +193,15 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
     }
 }
 
+/// The SIMT module for a GPU target: the standard passes (their `--print-after` and
+/// `--time-passes` output on stderr), then the device library linked in.
+fn linked_simt(out: &cwcc::FrontEndOutput, cli: &Cli) -> Result<cwcc_simt::Module, String> {
+    let (mut module, report) = cwcc::to_simt(out, &cli.print_after, cli.time_passes)?;
+    eprint!("{}{}", report.printed, report.timings);
+    cwcc::devlib::link_device_library(&mut module, &cwcc::devlib::is_always_native)?;
+    Ok(module)
+}
+
 /// `-o FILE.spv`: one SPIR-V module per kernel, each with its launch manifest in a JSON file
 /// beside it (`FILE.spv.json`; see `cwcc::spirv_manifest`). Modules are compiled for any
 /// Vulkan 1.2 device with `bufferDeviceAddress`, `shaderInt64` and `shaderFloat64`: warp
@@ -203,9 +212,7 @@ fn write_spirv(
     cli: &Cli,
     input: &std::path::Path,
 ) -> Result<Vec<std::path::PathBuf>, String> {
-    let (mut module, report) = cwcc::to_simt(out, &cli.print_after, cli.time_passes)?;
-    eprint!("{}{}", report.printed, report.timings);
-    cwcc::devlib::link_device_library(&mut module, &cwcc::devlib::is_always_native)?;
+    let module = linked_simt(out, cli)?;
     let options = cwcc::portable_spirv_options();
     let mut kernels = Vec::new();
     for info in &module.kernels {
@@ -270,9 +277,7 @@ fn write_wgsl(
     cli: &Cli,
     input: &std::path::Path,
 ) -> Result<Vec<std::path::PathBuf>, String> {
-    let (mut module, report) = cwcc::to_simt(out, &cli.print_after, cli.time_passes)?;
-    eprint!("{}{}", report.printed, report.timings);
-    cwcc::devlib::link_device_library(&mut module, &cwcc::devlib::is_always_native)?;
+    let module = linked_simt(out, cli)?;
     let kernels = cwcc_wgsl::compile_all(&module, &cwcc_wgsl::WgslOptions::default())
         .map_err(|e| e.to_string())?;
     let path = cli
