@@ -106,6 +106,9 @@ pub struct VulkanDevice {
     full_subgroups: bool,
     /// `VK_KHR_shader_clock` with `shaderSubgroupClock` is enabled.
     shader_clock: bool,
+    /// `CWCC_VK_PIPELINE_STATS=1` and the device has `VK_KHR_pipeline_executable_properties`:
+    /// each new pipeline's statistics (registers, shared memory, ...) go to stderr.
+    pipeline_stats: Option<ash::khr::pipeline_executable_properties::Device>,
     /// How to compile kernels for this device.
     spirv_options: cwcc_spirv::SpirvOptions,
     limits: vk::PhysicalDeviceLimits,
@@ -116,6 +119,66 @@ pub struct VulkanDevice {
 
 fn vk_err(what: &str) -> impl Fn(vk::Result) -> String + '_ {
     move |e| format!("Vulkan: {what} failed: {e}")
+}
+
+/// Writes a pipeline's executable statistics (as the driver names them: registers, shared
+/// memory, instruction counts, ...) to stderr, one line per executable: the Vulkan
+/// counterpart of `nvcc --resource-usage`.
+fn report_pipeline_statistics(
+    stats: &ash::khr::pipeline_executable_properties::Device,
+    pipeline: vk::Pipeline,
+    kernel: &str,
+    block: [u32; 3],
+) {
+    let info = vk::PipelineInfoKHR::default().pipeline(pipeline);
+    // SAFETY: the pipeline was created with CAPTURE_STATISTICS on a device with the feature.
+    let Ok(executables) = (unsafe { stats.get_pipeline_executable_properties(&info) }) else {
+        eprintln!("cwcc: {kernel}: the driver gave no pipeline executables");
+        return;
+    };
+    for (index, executable) in executables.iter().enumerate() {
+        let name = executable
+            .name_as_c_str()
+            .map(|n| n.to_string_lossy().into_owned());
+        let exec_info = vk::PipelineExecutableInfoKHR::default()
+            .pipeline(pipeline)
+            .executable_index(index as u32);
+        // SAFETY: as above; `index` is below the count the driver returned.
+        let values =
+            unsafe { stats.get_pipeline_executable_statistics(&exec_info) }.unwrap_or_default();
+        let fields: Vec<String> = values
+            .iter()
+            .map(|v| {
+                let name = v
+                    .name_as_c_str()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                // SAFETY: `format` says which member of the union the driver wrote.
+                let value = unsafe {
+                    match v.format {
+                        vk::PipelineExecutableStatisticFormatKHR::BOOL32 => {
+                            (v.value.b32 != 0).to_string()
+                        }
+                        vk::PipelineExecutableStatisticFormatKHR::INT64 => v.value.i64.to_string(),
+                        vk::PipelineExecutableStatisticFormatKHR::UINT64 => v.value.u64.to_string(),
+                        vk::PipelineExecutableStatisticFormatKHR::FLOAT64 => {
+                            v.value.f64.to_string()
+                        }
+                        _ => "?".to_string(),
+                    }
+                };
+                format!("{name}={value}")
+            })
+            .collect();
+        eprintln!(
+            "cwcc: pipeline stats: {kernel} block {}x{}x{} [{}]: {}",
+            block[0],
+            block[1],
+            block[2],
+            name.unwrap_or_default(),
+            fields.join(", ")
+        );
+    }
 }
 
 fn hash_words(words: &[u32]) -> u64 {
@@ -351,6 +414,8 @@ impl VulkanDevice {
         };
         let size_control_ext = vk::EXT_SUBGROUP_SIZE_CONTROL_NAME;
         let clock_ext = vk::KHR_SHADER_CLOCK_NAME;
+        let stats_ext = vk::KHR_PIPELINE_EXECUTABLE_PROPERTIES_NAME;
+        let want_stats = std::env::var("CWCC_VK_PIPELINE_STATS").is_ok_and(|v| v == "1");
         let mut size_props = vk::PhysicalDeviceSubgroupSizeControlProperties::default();
         let mut subgroup = vk::PhysicalDeviceSubgroupProperties::default();
         let mut float_controls = vk::PhysicalDeviceFloatControlsProperties::default();
@@ -363,8 +428,10 @@ impl VulkanDevice {
         let subgroup_size = subgroup.subgroup_size;
         let mut have_size = vk::PhysicalDeviceSubgroupSizeControlFeatures::default();
         let mut have_clock = vk::PhysicalDeviceShaderClockFeaturesKHR::default();
+        let mut have_stats = vk::PhysicalDevicePipelineExecutablePropertiesFeaturesKHR::default();
         let has_size_ext = has_ext(size_control_ext);
         let has_clock_ext = has_ext(clock_ext);
+        let has_stats_ext = want_stats && has_ext(stats_ext);
         {
             let mut f2 = vk::PhysicalDeviceFeatures2::default();
             if has_size_ext {
@@ -372,6 +439,9 @@ impl VulkanDevice {
             }
             if has_clock_ext {
                 f2 = f2.push_next(&mut have_clock);
+            }
+            if has_stats_ext {
+                f2 = f2.push_next(&mut have_stats);
             }
             // SAFETY: as above.
             unsafe { instance.get_physical_device_features2(pd, &mut f2) };
@@ -384,11 +454,24 @@ impl VulkanDevice {
                 .contains(vk::ShaderStageFlags::COMPUTE);
         let full_subgroups = subgroup_32 && have_size.compute_full_subgroups != 0;
         let shader_clock = has_clock_ext && have_clock.shader_subgroup_clock != 0;
+        let pipeline_stats = has_stats_ext && have_stats.pipeline_executable_info != 0;
+        if want_stats && !pipeline_stats {
+            eprintln!("cwcc: CWCC_VK_PIPELINE_STATS: the device has no pipeline statistics (VK_KHR_pipeline_executable_properties)");
+        }
+        // A GPU that can neither preserve f32 subnormals nor be told to (NVIDIA's driver
+        // flushes them) gets them emulated; CPU drivers (lavapipe) keep them natively.
+        // `CWCC_VK_SOFT_DENORMALS=0|1` overrides the choice (tests force it on lavapipe).
+        let soft_denormals_f32 = match std::env::var("CWCC_VK_SOFT_DENORMALS").as_deref() {
+            Ok("1") => true,
+            Ok("0") => false,
+            _ => float_controls.shader_denorm_preserve_float32 == 0 && device_rank <= 2,
+        } && core.shader_float64 != 0;
         let spirv_options = cwcc_spirv::SpirvOptions {
             subgroup_size: if subgroup_32 { 32 } else { subgroup_size },
             float64: core.shader_float64 != 0,
             denorm_preserve_f32: float_controls.shader_denorm_preserve_float32 != 0,
             denorm_preserve_f64: float_controls.shader_denorm_preserve_float64 != 0,
+            soft_denormals_f32,
             preserve_inf_nan: u8::from(
                 float_controls.shader_signed_zero_inf_nan_preserve_float32 != 0,
             ) | (u8::from(
@@ -402,6 +485,8 @@ impl VulkanDevice {
             .compute_full_subgroups(full_subgroups);
         let mut want_clock =
             vk::PhysicalDeviceShaderClockFeaturesKHR::default().shader_subgroup_clock(true);
+        let mut want_stats = vk::PhysicalDevicePipelineExecutablePropertiesFeaturesKHR::default()
+            .pipeline_executable_info(true);
         let priorities = [1.0f32];
         let queue_info = [vk::DeviceQueueCreateInfo::default()
             .queue_family_index(family)
@@ -418,6 +503,10 @@ impl VulkanDevice {
         if shader_clock {
             enabled_exts.push(clock_ext.as_ptr());
             device_info = device_info.push_next(&mut want_clock);
+        }
+        if pipeline_stats {
+            enabled_exts.push(stats_ext.as_ptr());
+            device_info = device_info.push_next(&mut want_stats);
         }
         let device_info = device_info.enabled_extension_names(&enabled_exts);
         // SAFETY: the create info and its chain live for the call.
@@ -461,6 +550,8 @@ impl VulkanDevice {
             }
             return Err("Vulkan: no host-visible coherent memory type".to_string());
         };
+        let pipeline_stats = pipeline_stats
+            .then(|| ash::khr::pipeline_executable_properties::Device::new(&instance, &device));
         Ok(VulkanDevice {
             validation: None,
             _entry: entry,
@@ -476,6 +567,7 @@ impl VulkanDevice {
             subgroup_32,
             full_subgroups,
             shader_clock,
+            pipeline_stats,
             spirv_options,
             limits: props.limits,
             timestamps,
@@ -825,7 +917,7 @@ impl VulkanDevice {
         let ranges = [vk::PushConstantRange::default()
             .stage_flags(vk::ShaderStageFlags::COMPUTE)
             .offset(0)
-            .size(PUSH_CONSTANT_BYTES)];
+            .size(kernel.push_constant_size())];
         let layout_info = vk::PipelineLayoutCreateInfo::default().push_constant_ranges(&ranges);
         // SAFETY: valid create info.
         let layout = match unsafe { self.device.create_pipeline_layout(&layout_info, None) } {
@@ -874,7 +966,12 @@ impl VulkanDevice {
                 stage = stage.flags(vk::PipelineShaderStageCreateFlags::REQUIRE_FULL_SUBGROUPS);
             }
         }
+        let mut create_flags = vk::PipelineCreateFlags::empty();
+        if self.pipeline_stats.is_some() {
+            create_flags |= vk::PipelineCreateFlags::CAPTURE_STATISTICS_KHR;
+        }
         let create = [vk::ComputePipelineCreateInfo::default()
+            .flags(create_flags)
             .stage(stage)
             .layout(layout)];
         // SAFETY: valid create info.
@@ -899,6 +996,9 @@ impl VulkanDevice {
         let Some(pipeline) = pipeline else {
             return Err("Vulkan: vkCreateComputePipelines returned no pipeline".into());
         };
+        if let Some(stats) = &self.pipeline_stats {
+            report_pipeline_statistics(stats, pipeline, &kernel.name, block);
+        }
         self.pipelines.insert(
             key,
             PipelineEntry {
@@ -980,7 +1080,16 @@ impl VulkanDevice {
         let result = self
             .write(param_buf, params)
             .and_then(|_| self.write(globals_buf, &kernel.globals_init))
-            .and_then(|_| self.submit(pipeline, layout, grid, param_buf, globals_buf));
+            .and_then(|_| {
+                let inline = if kernel.params_in_push_constants {
+                    params
+                        .get(..kernel.param_buffer_size as usize)
+                        .unwrap_or(params)
+                } else {
+                    &[]
+                };
+                self.submit(pipeline, layout, grid, param_buf, globals_buf, inline)
+            });
         self.free(param_buf);
         self.free(globals_buf);
         let elapsed = result?;
@@ -995,6 +1104,7 @@ impl VulkanDevice {
         grid: [u32; 3],
         param_buf: VulkanBuffer,
         globals_buf: VulkanBuffer,
+        inline_params: &[u8],
     ) -> Result<Duration, String> {
         let param_addr = self.device_address(param_buf)?;
         let globals_addr = self.device_address(globals_buf)?;
@@ -1024,6 +1134,7 @@ impl VulkanDevice {
             grid,
             param_addr,
             globals_addr,
+            inline_params,
             query_pool,
         );
         // SAFETY: the queue is idle again (record_and_run waits on its fence or failed
@@ -1046,6 +1157,7 @@ impl VulkanDevice {
         grid: [u32; 3],
         param_addr: u64,
         globals_addr: u64,
+        inline_params: &[u8],
         query_pool: Option<vk::QueryPool>,
     ) -> Result<Duration, String> {
         let d = &self.device;
@@ -1077,6 +1189,7 @@ impl VulkanDevice {
                     for v in [x, y, z, grid[0], grid[1], grid[2]] {
                         push.extend_from_slice(&v.to_le_bytes());
                     }
+                    push.extend_from_slice(inline_params);
                     // SAFETY: as above; `push` matches the layout's range.
                     unsafe {
                         d.cmd_push_constants(cmd, layout, vk::ShaderStageFlags::COMPUTE, 0, &push);

@@ -3,11 +3,11 @@
 //! loader keeps).
 
 use cwcc_simt::ir::{AddrSpace, Module, ParamKind};
-use cwcc_spirv::{SpirvKernel, SpirvOptions, PUSH_CONSTANT_BYTES, SPEC_BLOCK_SIZE};
+use cwcc_spirv::{SpirvKernel, SpirvOptions, SPEC_BLOCK_SIZE};
 use serde_json::json;
 
 /// Version of the manifest format; bumped when a field changes meaning.
-pub const SPIRV_MANIFEST_VERSION: &str = "cwcc-spirv/1";
+pub const SPIRV_MANIFEST_VERSION: &str = "cwcc-spirv/2";
 
 /// Options for a SPIR-V file that runs on any Vulkan 1.2 device with `bufferDeviceAddress`,
 /// `shaderInt64` and `shaderFloat64`: warp collectives through the workgroup-memory emulation
@@ -21,6 +21,8 @@ pub fn portable_spirv_options() -> SpirvOptions {
         float64: true,
         denorm_preserve_f32: false,
         denorm_preserve_f64: false,
+        // Some drivers flush f32 subnormals and cannot be told not to (NVIDIA's).
+        soft_denormals_f32: true,
         preserve_inf_nan: 0,
     }
 }
@@ -70,7 +72,8 @@ pub fn spirv_manifest(module: &Module, kernel: &SpirvKernel, options: &SpirvOpti
         "format": SPIRV_MANIFEST_VERSION,
         "kernel": kernel.name,
         "entry_point": "main",
-        "push_constant_bytes": PUSH_CONSTANT_BYTES,
+        "push_constant_bytes": kernel.push_constant_size(),
+        "params_in_push_constants": kernel.params_in_push_constants,
         "spec_constants": {
             "block_size_xyz": SPEC_BLOCK_SIZE,
             "dynamic_shared_words": cwcc_spirv::SPEC_DYNAMIC_SHARED_WORDS,

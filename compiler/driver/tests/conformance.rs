@@ -143,6 +143,13 @@ fn run_case(dir: &Path, out_dir: &Path, backend: &str) -> Result<(), String> {
         backend = "wasm";
     }
     let mut command = Command::new(env!("CARGO_BIN_EXE_cwcc"));
+    // `vulkan-soft-denormals`: Vulkan with the f32 subnormal emulation that devices which
+    // flush subnormals get (NVIDIA's); on lavapipe, which keeps them, every exact path must
+    // still give CUDA's results.
+    if backend == "vulkan-soft-denormals" {
+        command.env("CWCC_VK_SOFT_DENORMALS", "1");
+        backend = "vulkan";
+    }
     if backend == "vulkan" {
         // The Khronos validation layer checks every launch where it is installed (CI installs
         // it); any validation error fails the launch.
@@ -234,6 +241,23 @@ fn conformance_cases_match_cuda_on_vulkan() {
     let list_device = device.contains("llvmpipe") && device.contains("LLVM 15");
     eprintln!("vulkan device: {device}");
     run_suite("vulkan", "known_failures_vulkan.txt", list_device);
+}
+
+#[test]
+fn conformance_cases_match_cuda_on_vulkan_with_soft_denormals() {
+    let device = match cwcc_runtime::vulkan::VulkanDevice::new() {
+        Ok(device) => device.name().to_string(),
+        Err(why) => {
+            eprintln!("skipped: no Vulkan device ({why})");
+            return;
+        }
+    };
+    let list_device = device.contains("llvmpipe") && device.contains("LLVM 15");
+    run_suite(
+        "vulkan-soft-denormals",
+        "known_failures_vulkan.txt",
+        list_device,
+    );
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! SIMT IR to SPIR-V words, one kernel at a time (the ABI is in the crate docs).
 
 use crate::{
-    GlobalSlot, ParamSlot, SpirvError, SpirvKernel, SpirvOptions, SPEC_BLOCK_SIZE,
-    SPEC_DYNAMIC_SHARED_WORDS,
+    GlobalSlot, ParamSlot, SpirvError, SpirvKernel, SpirvOptions, PUSH_CONSTANT_BYTES,
+    PUSH_CONSTANT_MAX_BYTES, SPEC_BLOCK_SIZE, SPEC_DYNAMIC_SHARED_WORDS,
 };
 use cwcc_simt::inline_all::inline_calls;
 use cwcc_simt::ir::{
@@ -18,6 +18,8 @@ use rspirv::spirv::{
     FunctionControl, GlslStd450Op as GLOp, MemoryAccess, MemoryModel, Op, StorageClass, Word,
 };
 use std::collections::HashMap;
+
+mod denormals;
 
 type Res<T> = Result<T, SpirvError>;
 
@@ -220,6 +222,13 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &SpirvOptions) -> Res
         offset += size;
     }
     let param_buffer_size = align_up(offset, 8) as u32;
+    // EXPERIMENT (remove): CWCC_SPV_INLINE_PARAMS=0
+    let params_in_push_constants = !std::env::var("CWCC_SPV_INLINE_PARAMS").is_ok_and(|v| v == "0")
+        && param_buffer_size > 0
+        && PUSH_CONSTANT_BYTES + param_buffer_size <= PUSH_CONSTANT_MAX_BYTES
+        && !params
+            .iter()
+            .any(|p| matches!(p.kind, ParamKind::ByValue(_)));
 
     // Globals buffer and shared layout.
     let mut globals = Vec::new();
@@ -293,12 +302,22 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &SpirvOptions) -> Res
         subgroup_lane_var: None,
     };
     e.analyze_provenance(&info.params)?;
-    let words = e.emit(&params, shared_size > 0 || info.uses_dynamic_shared)?;
+    let inline_words = if params_in_push_constants {
+        param_buffer_size / 4
+    } else {
+        0
+    };
+    let words = e.emit(
+        &params,
+        inline_words,
+        shared_size > 0 || info.uses_dynamic_shared,
+    )?;
     Ok(SpirvKernel {
         name: info.name.clone(),
         words,
         params,
         param_buffer_size,
+        params_in_push_constants,
         globals,
         globals_size,
         globals_init: init,
@@ -610,6 +629,15 @@ impl<'m> Emitter<'m> {
     // ---------------------------------------------------------------- instruction helpers
 
     fn op(&mut self, op: Op, ty: Word, operands: &[Word]) -> Res<Word> {
+        if let (Op::FAdd | Op::FSub | Op::FMul, [a, b]) = (op, operands) {
+            if self.soft_denormals() && ty == self.t_float(32) {
+                return self.soft_arith(op, *a, *b);
+            }
+        }
+        self.native_op(op, ty, operands)
+    }
+    /// [`Emitter::op`] without the subnormal emulation.
+    fn native_op(&mut self, op: Op, ty: Word, operands: &[Word]) -> Res<Word> {
         let id = self.b.id();
         if matches!(
             op,
@@ -669,7 +697,9 @@ impl<'m> Emitter<'m> {
 
     // ---------------------------------------------------------------- module
 
-    fn emit(&mut self, params: &[ParamSlot], has_shared: bool) -> Res<Vec<u32>> {
+    /// Emits the module. `inline_words` is the number of parameter words in the push
+    /// constants (0: the parameters are read from the parameter buffer).
+    fn emit(&mut self, params: &[ParamSlot], inline_words: u32, has_shared: bool) -> Res<Vec<u32>> {
         self.b.set_version(1, 5);
         self.glsl = self.b.ext_inst_import("GLSL.std.450");
         let u32t = self.t_u32();
@@ -691,12 +721,22 @@ impl<'m> Emitter<'m> {
             [Operand::BuiltIn(BuiltIn::WorkgroupSize)],
         );
 
-        // Push constants.
-        let push_ty = self
-            .b
-            .type_struct([u64t, u64t, u32t, u32t, u32t, u32t, u32t, u32t]);
+        // Push constants: the header, then the parameters as an array of words.
+        let mut members = vec![u64t, u64t, u32t, u32t, u32t, u32t, u32t, u32t];
+        let mut offsets = vec![0u32, 8, 16, 20, 24, 28, 32, 36];
+        let mut inline_array = None;
+        if inline_words > 0 {
+            let n = self.c_u32(inline_words);
+            let arr = self.b.type_array(u32t, n);
+            self.b
+                .decorate(arr, Decoration::ArrayStride, [Operand::LiteralBit32(4)]);
+            members.push(arr);
+            offsets.push(PUSH_CONSTANT_BYTES);
+            inline_array = Some(arr);
+        }
+        let push_ty = self.b.type_struct(members);
         self.b.decorate(push_ty, Decoration::Block, []);
-        for (i, off) in [0u32, 8, 16, 20, 24, 28, 32, 36].iter().enumerate() {
+        for (i, off) in offsets.iter().enumerate() {
             self.b.member_decorate(
                 push_ty,
                 i as u32,
@@ -894,9 +934,39 @@ impl<'m> Emitter<'m> {
             }
             self.locals.push(repr);
         }
+        // Parameters from the push constants.
+        if let Some(arr) = inline_array {
+            let p = self.b.type_pointer(None, StorageClass::PushConstant, arr);
+            let member = self.c_u32(8);
+            let push = self.push_var;
+            let words = self.op(Op::AccessChain, p, &[push, member])?;
+            for (slot, v) in params.iter().zip(self.f.params.clone()) {
+                let off = self.c_u32(slot.offset);
+                let t = match &slot.kind {
+                    ParamKind::Pointer(_) => Type::Int(IntWidth::W64),
+                    ParamKind::Scalar(t) => self
+                        .m
+                        .type_of(*t)
+                        .cloned()
+                        .ok_or_else(|| SpirvError::Invalid("param type".into()))?,
+                    ParamKind::ByValue(_) => {
+                        return Err(SpirvError::Invalid(
+                            "a struct parameter in the push constants".into(),
+                        ))
+                    }
+                };
+                let id = self.load_words(words, StorageClass::PushConstant, off, &t)?;
+                self.values.insert(v, id);
+            }
+        }
         // Parameters from the parameter buffer.
         let param_base = self.push_u64(0)?;
-        for (slot, v) in params.iter().zip(self.f.params.clone()) {
+        let buffer_params = if inline_array.is_some() {
+            &[][..]
+        } else {
+            params
+        };
+        for (slot, v) in buffer_params.iter().zip(self.f.params.clone()) {
             let off = self.c_u64(u64::from(slot.offset));
             let addr = self.op(Op::IAdd, u64t, &[param_base, off])?;
             let id = match &slot.kind {
@@ -1501,10 +1571,16 @@ impl<'m> Emitter<'m> {
 
     fn control_barrier(&mut self) -> Res<()> {
         let wg = self.c_u32(spirv::Scope::Workgroup as u32);
+        // EXPERIMENT (remove): CWCC_SPV_BARRIER=workgroup
+        let uniform = if std::env::var("CWCC_SPV_BARRIER").is_ok_and(|v| v == "workgroup") {
+            spirv::MemorySemantics::empty()
+        } else {
+            spirv::MemorySemantics::UNIFORM_MEMORY
+        };
         let sem = self.c_u32(
             (spirv::MemorySemantics::ACQUIRE_RELEASE
                 | spirv::MemorySemantics::WORKGROUP_MEMORY
-                | spirv::MemorySemantics::UNIFORM_MEMORY)
+                | uniform)
                 .bits(),
         );
         self.b.control_barrier(wg, wg, sem).map_err(internal)
@@ -1578,6 +1654,17 @@ impl<'m> Emitter<'m> {
         let t = self.val_type(arg)?;
         let a = self.get(arg)?;
         let bits = self.int_bits(arg)?;
+        if bits == 32 && self.soft_denormals() {
+            match op {
+                UnaryOp::FNeg => return self.soft_sign_op(true, a),
+                UnaryOp::FAbs => return self.soft_sign_op(false, a),
+                UnaryOp::Floor => return self.soft_rounding(GLOp::Floor, a),
+                UnaryOp::Ceil => return self.soft_rounding(GLOp::Ceil, a),
+                UnaryOp::Trunc => return self.soft_rounding(GLOp::Trunc, a),
+                UnaryOp::RoundEven => return self.soft_rounding(GLOp::RoundEven, a),
+                _ => {}
+            }
+        }
         Ok(match op {
             UnaryOp::Neg => self.op(Op::SNegate, t, &[a])?,
             UnaryOp::Not if bits == 1 => self.op(Op::LogicalNot, t, &[a])?,
@@ -1767,6 +1854,9 @@ impl<'m> Emitter<'m> {
                     vec![Operand::IdRef(r), Operand::LiteralBit32(1)],
                 )
             }
+            BinaryOp::FMin | BinaryOp::FMax if bits == 32 && self.soft_denormals() => {
+                self.soft_min_max(op == BinaryOp::FMax, a, b)
+            }
             BinaryOp::FMin => self.glsl(GLOp::NMin, t, &[a, b]),
             BinaryOp::FMax => self.glsl(GLOp::NMax, t, &[a, b]),
             BinaryOp::CopySign => {
@@ -1818,6 +1908,10 @@ impl<'m> Emitter<'m> {
                 };
             }
         };
+        let is_f32 = matches!(self.ty(lhs)?, Type::Float(FloatWidth::F32));
+        if is_f32 && self.soft_denormals() {
+            return self.soft_compare(o, a, b);
+        }
         self.op(o, boolt, &[a, b])
     }
 
@@ -1852,6 +1946,8 @@ impl<'m> Emitter<'m> {
                 };
                 self.op(o, rt, &[a])
             }
+            ConvOp::FpExt if self.soft_denormals() => self.f32_to_f64_exact(a),
+            ConvOp::FpTrunc if self.soft_denormals() => self.f64_to_f32_exact(a),
             ConvOp::FpTrunc | ConvOp::FpExt => self.op(Op::FConvert, rt, &[a]),
             ConvOp::SIToFP | ConvOp::UIToFP => {
                 if from == Type::Bool {
@@ -1998,6 +2094,9 @@ impl<'m> Emitter<'m> {
             "ldexp" | "scalbn" => {
                 let it = self.t_u32();
                 let e = self.op(Op::ConvertFToS, it, &[y])?;
+                if bits == 32 && self.soft_denormals() {
+                    return self.soft_ldexp(x, e);
+                }
                 return self.glsl(GLOp::Ldexp, t, &[x, e]);
             }
             "saturate" => {
@@ -2249,9 +2348,9 @@ impl<'m> Emitter<'m> {
         let d = self.t_float(64);
         let boolt = self.t_bool();
         let u64t = self.t_u64();
-        let a64 = self.op(Op::FConvert, d, &[a])?;
-        let b64 = self.op(Op::FConvert, d, &[b])?;
-        let c64 = self.op(Op::FConvert, d, &[c])?;
+        let a64 = self.widen_f32(a)?;
+        let b64 = self.widen_f32(b)?;
+        let c64 = self.widen_f32(c)?;
         let p = self.op(Op::FMul, d, &[a64, b64])?;
         let s = self.op(Op::FAdd, d, &[p, c64])?;
         // TwoSum: s + e == p + c exactly.
@@ -2282,7 +2381,7 @@ impl<'m> Emitter<'m> {
         let moved = self.op(Op::Select, u64t, &[away, up, down])?;
         let odd = self.op(Op::Select, u64t, &[adjust, moved, sb])?;
         let odd = self.op(Op::Bitcast, d, &[odd])?;
-        self.op(Op::FConvert, t, &[odd])
+        self.narrow_f64(odd)
     }
 
     /// Correctly rounded `a / b` (`f32` through `f64` when the device has `Float64`: the
@@ -2293,10 +2392,9 @@ impl<'m> Emitter<'m> {
             return self.op(Op::FDiv, t, &[a, b]);
         }
         let d = self.t_float(64);
-        let a64 = self.op(Op::FConvert, d, &[a])?;
-        let b64 = self.op(Op::FConvert, d, &[b])?;
+        let (a64, b64) = (self.widen_f32(a)?, self.widen_f32(b)?);
         let q = self.op(Op::FDiv, d, &[a64, b64])?;
-        self.op(Op::FConvert, t, &[q])
+        self.narrow_f64(q)
     }
 
     /// Correctly rounded square root (`f32` through `f64`, as [`Emitter::div_rn`]).
@@ -2305,9 +2403,9 @@ impl<'m> Emitter<'m> {
             return self.glsl(GLOp::Sqrt, t, &[a]);
         }
         let d = self.t_float(64);
-        let a64 = self.op(Op::FConvert, d, &[a])?;
+        let a64 = self.widen_f32(a)?;
         let r = self.glsl(GLOp::Sqrt, d, &[a64])?;
-        self.op(Op::FConvert, t, &[r])
+        self.narrow_f64(r)
     }
 
     fn copysign_f32(&mut self, mag: Word, sign: Word) -> Res<Word> {

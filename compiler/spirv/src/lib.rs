@@ -15,10 +15,18 @@
 //!   | 16     | `u32`×3 | block-index offset x, y, z of this dispatch (grids larger than a dispatch are split; `blockIdx = WorkgroupId + offset`) |
 //!   | 28     | `u32`×3 | the whole grid's size x, y, z (`gridDim`) |
 //!
+//!   | 40     | bytes | only when [`SpirvKernel::params_in_push_constants`]: the parameters, laid out as in the parameter buffer |
+//!
+//!   The block is [`SpirvKernel::push_constant_size`] bytes long.
 //! - **Parameter buffer**: the kernel parameters in order, each at the next multiple of its
 //!   alignment ([`SpirvKernel::params`] gives every offset): scalars as their little-endian
 //!   bytes (`bool`, `char` as one byte, `short` as two), pointers as 8-byte device addresses,
-//!   structs passed by value as their bytes (CUDA's layout).
+//!   structs passed by value as their bytes (CUDA's layout). When the parameters fit in the
+//!   push constants after the header (at most [`PUSH_CONSTANT_MAX_BYTES`] in all, the size
+//!   Vulkan guarantees) and none is a struct passed by value (whose address the kernel may
+//!   take), they are passed there instead: NVIDIA's driver reads push constants from its
+//!   constant bank, where a parameter buffer costs a dependent memory load before the
+//!   kernel's first access. The buffer's address in the header is then unused.
 //! - **Globals buffer**: every `__device__` and `__constant__` variable of the module at the
 //!   offsets of [`SpirvKernel::globals`]; its initial contents are
 //!   [`SpirvKernel::globals_init`]. Every buffer must be created with the
@@ -95,8 +103,11 @@ mod emit;
 use cwcc_simt::ir::{AddrSpace, Module, ParamKind};
 use std::fmt;
 
-/// Bytes of the push-constant block (see the crate docs for its layout).
+/// Bytes of the push-constant header (see the crate docs for its layout).
 pub const PUSH_CONSTANT_BYTES: u32 = 40;
+/// The most push-constant bytes a kernel uses: every Vulkan device has at least this
+/// `maxPushConstantsSize`.
+pub const PUSH_CONSTANT_MAX_BYTES: u32 = 128;
 /// Specialization constant ids of the block size x, y, z.
 pub const SPEC_BLOCK_SIZE: [u32; 3] = [0, 1, 2];
 /// Specialization constant id of the number of dynamic shared-memory words.
@@ -121,6 +132,10 @@ pub struct SpirvOptions {
     pub denorm_preserve_f32: bool,
     /// Declare `DenormPreserve` for `f64` (`shaderDenormPreserveFloat64`).
     pub denorm_preserve_f64: bool,
+    /// Keep `f32` subnormals on a device that flushes them and cannot be told not to
+    /// (needs [`SpirvOptions::float64`]): every `f32` operation a flush could change is
+    /// checked and redone exactly where needed (see `emit/denormals.rs`).
+    pub soft_denormals_f32: bool,
     /// Declare `SignedZeroInfNanPreserve` for `f32` and `f64` where the device has
     /// `shaderSignedZeroInfNanPreserveFloat32` / `Float64` (bit 0: f32, bit 1: f64): without
     /// it a driver may assume no infinities or NaNs, as fast math does.
@@ -135,6 +150,7 @@ impl Default for SpirvOptions {
             float64: true,
             denorm_preserve_f32: false,
             denorm_preserve_f64: false,
+            soft_denormals_f32: false,
             preserve_inf_nan: 0,
         }
     }
@@ -175,6 +191,10 @@ pub struct SpirvKernel {
     pub params: Vec<ParamSlot>,
     /// Size of the parameter buffer in bytes.
     pub param_buffer_size: u32,
+    /// The parameters travel in the push constants after the header (the parameter buffer's
+    /// bytes, [`SpirvKernel::param_buffer`], at offset [`PUSH_CONSTANT_BYTES`]), not in a
+    /// parameter buffer.
+    pub params_in_push_constants: bool,
     /// Module variables in the globals buffer.
     pub globals: Vec<GlobalSlot>,
     /// Size of the globals buffer in bytes.
@@ -198,6 +218,16 @@ impl SpirvKernel {
     /// The module as bytes (little endian), as a `.spv` file holds it.
     pub fn bytes(&self) -> Vec<u8> {
         self.words.iter().flat_map(|w| w.to_le_bytes()).collect()
+    }
+
+    /// Bytes of the push-constant block: the header, plus the parameters when they travel
+    /// there.
+    pub fn push_constant_size(&self) -> u32 {
+        if self.params_in_push_constants {
+            PUSH_CONSTANT_BYTES + self.param_buffer_size
+        } else {
+            PUSH_CONSTANT_BYTES
+        }
     }
 
     /// Lays out `args` (one byte vector per parameter, in order) in a parameter buffer.
