@@ -318,12 +318,21 @@ impl WebGpuDevice {
         }
         if !self.modules.contains_key(&kernel.name) {
             let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
-            let module = self
-                .device
-                .create_shader_module(wgpu::ShaderModuleDescriptor {
-                    label: Some(&kernel.name),
-                    source: wgpu::ShaderSource::Wgsl(kernel.source.as_str().into()),
-                });
+            let desc = wgpu::ShaderModuleDescriptor {
+                label: Some(&kernel.name),
+                source: wgpu::ShaderSource::Wgsl(kernel.source.as_str().into()),
+            };
+            let module = match shader_runtime_checks() {
+                None => self.device.create_shader_module(desc),
+                // SAFETY: cwcc's WGSL has no ray queries or mesh shaders; loops without
+                // wgpu's iteration bound may be assumed to terminate, as C++ assumes of a
+                // CUDA kernel's loops; without wgpu's own bounds checks the driver's robust
+                // buffer access (which wgpu enables where the device has it) still keeps
+                // accesses inside the bound buffers.
+                Some(checks) => unsafe {
+                    self.device.create_shader_module_trusted(desc, checks)
+                },
+            };
             if let Some(err) = pollster::block_on(scope.pop()) {
                 return Err(format!(
                     "wgpu refused the WGSL of `{}`: {}",
@@ -635,5 +644,21 @@ kernel \"ballot\" = fn0(\"out\": ptr<global>) static_shared 0
             err.contains("warp collectives") && err.contains(&format!("{}", 12 * threads)),
             "{err}"
         );
+    }
+}
+
+/// Which of wgpu's shader runtime checks to add: `None` for all of them (wgpu's default).
+/// EXPERIMENT: `CWCC_WGPU_CHECKS=none|bounds` (measured on an H100 before choosing).
+fn shader_runtime_checks() -> Option<wgpu::ShaderRuntimeChecks> {
+    // SAFETY (of `all(false)`): see the caller.
+    let mut checks = unsafe { wgpu::ShaderRuntimeChecks::all(false) };
+    checks.int_div_checks = true;
+    match std::env::var("CWCC_WGPU_CHECKS").as_deref() {
+        Ok("none") => Some(checks),
+        Ok("bounds") => {
+            checks.bounds_checks = true;
+            Some(checks)
+        }
+        _ => None,
     }
 }
