@@ -12,6 +12,9 @@
  * `__hdiv` follows CUDA's own algorithm (reciprocal, product, correction for tiny results) with
  * a correctly rounded reciprocal in place of the GPU's `rcp.approx`. The math functions
  * (`hexp`, `hsin`, ...) round the float function's result to half, as CUDA's do.
+ * `__half(double)` / `__double2half` compute in double (a clear error on WebGPU, which has no
+ * f64): write `__float2half(x)` or a float literal there. `atomicAdd` on `__half` is a CAS loop
+ * on the aligned 32-bit word that holds it.
  */
 
 #include <cuda_runtime.h>
@@ -134,7 +137,6 @@ struct __align__(2) __half {
     __host__ __device__ __half(long long v) : __x(__cwcc_float2half_bits((float)v, 0)) {}
     __host__ __device__ __half(unsigned long long v) : __x(__cwcc_float2half_bits((float)v, 0)) {}
 
-    __host__ __device__ __half &operator=(const __half_raw &hr) { __x = hr.x; return *this; }
     __host__ __device__ operator __half_raw() const { __half_raw r; r.x = __x; return r; }
     __host__ __device__ operator float() const { return __cwcc_half_bits2float(__x); }
 };
@@ -153,12 +155,6 @@ struct __align__(4) __half2 {
         hi.x = h2r.y;
         x = __half(lo);
         y = __half(hi);
-    }
-    __host__ __device__ __half2 &operator=(const __half2_raw &h2r)
-    {
-        x.__x = h2r.x;
-        y.__x = h2r.y;
-        return *this;
     }
     __host__ __device__ operator __half2_raw() const
     {
@@ -572,9 +568,10 @@ __device__ __forceinline__ __half2 __ldg(const __half2 *ptr) { return *ptr; }
 
 __device__ __forceinline__ __half atomicAdd(__half *address, __half val)
 {
-    unsigned long long addr = (unsigned long long)address;
-    unsigned int *word = (unsigned int *)(addr & ~3ull);
-    unsigned int shift = (unsigned int)(addr & 2ull) * 8u;
+    /* Pointer arithmetic on the half's own pointer keeps its address space known. */
+    unsigned int low = (unsigned int)((unsigned long long)address & 2ull);
+    unsigned int *word = (unsigned int *)((char *)address - low);
+    unsigned int shift = low * 8u;
     unsigned int old = *word;
     unsigned int assumed;
     do {

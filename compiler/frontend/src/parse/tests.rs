@@ -561,3 +561,12 @@ fn operator_assign_declares_a_function_not_an_initialized_variable() {
     );
     assert!(out.contains("Function __device__ operator+="), "{out}");
 }
+
+#[test]
+fn defaulted_and_deleted_special_members_without_specifiers() {
+    let src = "struct H { unsigned short x; H() = default; H(const H &) = delete;\n\
+               __device__ H(float f) : x(1) {} };";
+    let out = ok(src);
+    assert_eq!(out.matches(" = default").count(), 1, "{out}");
+    assert_eq!(out.matches(" = delete").count(), 1, "{out}");
+}
