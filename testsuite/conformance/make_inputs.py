@@ -524,6 +524,14 @@ def fp16_arith_fma(r):
             "in2": with_specials(c, specials_c)}
 
 
+def fp16_mul_add(r):
+    # Positive halves in [0.5, 4) whose products' low bits make the twice-rounded and the
+    # fused results differ for about half of the elements.
+    n = 1024
+    a, b, c = (half_bits(r, n, 14, 16) for _ in range(3))
+    return {"in0": np.abs(a), "in1": np.abs(b), "in2": np.abs(c)}
+
+
 def fp16_half2_axpy_dot(r):
     n2 = 2000
     x = uni(r, -4, 4, 2 * n2).astype(f16)

@@ -120,6 +120,15 @@ def expect(case):
             cols = [h(np.exp(x)), h(np.log(ax)), h(np.sqrt(ax)), h(1 / np.sqrt(ax)), h(1 / x),
                     h(np.sin(x)), h(np.cos(x)), h(e2)]
         return {1: (np.stack(cols, axis=1).reshape(-1), 1)}
+    if case == "fp16_mul_add":
+        a, b, c = ld("in0.npy"), ld("in1.npy"), ld("in2.npy")
+        A, B, C = a.astype(f64), b.astype(f64), c.astype(f64)
+        fused = (A * B + C).astype(f16)  # exact in float64, then one rounding
+        twice = ((A * B).astype(f16).astype(f64) + C).astype(f16)
+        # Columns 0 and 1 are fused or not as ptxas decides: checked within one ulp here;
+        # main() also says which of the two they equal.
+        return {3: (np.stack([twice, twice, twice, fused], axis=1).reshape(-1),
+                    np.tile([1, 1, 0, 0], len(a)))}
     raise SystemExit(f"unknown case {case}")
 
 
@@ -145,6 +154,13 @@ def check(out_dir, case):
             ok = got == exp
         idx = np.nonzero(~ok)[0]
         print(f"{case} arg{k}: {len(idx)} of {len(ok)} differ from numpy")
+        if case == "fp16_mul_add":
+            g = got.reshape(-1, 4)
+            fused = exp.reshape(-1, 4)[:, 3]
+            twice = exp.reshape(-1, 4)[:, 2]
+            for col in (0, 1):
+                print(f"   column {col}: {(g[:, col] == fused).sum()} equal the fused result, "
+                      f"{(g[:, col] == twice).sum()} the twice-rounded one (of {len(g)})")
         for i in idx[:8]:
             print(f"   [{i}] got {got[i]!r} expected {exp[i]!r}")
         bad += len(idx)
