@@ -14,6 +14,8 @@ pub enum DType {
     I16,
     /// `<u2`
     U16,
+    /// `<f2` (IEEE binary16: CUDA's `__half`; carried as raw bits, never converted)
+    F16,
     /// `<i4`
     I32,
     /// `<u4`
@@ -30,11 +32,12 @@ pub enum DType {
 
 impl DType {
     /// Every dtype.
-    pub const ALL: [DType; 10] = [
+    pub const ALL: [DType; 11] = [
         DType::I8,
         DType::U8,
         DType::I16,
         DType::U16,
+        DType::F16,
         DType::I32,
         DType::U32,
         DType::I64,
@@ -50,6 +53,7 @@ impl DType {
             DType::U8 => "u8",
             DType::I16 => "i16",
             DType::U16 => "u16",
+            DType::F16 => "f16",
             DType::I32 => "i32",
             DType::U32 => "u32",
             DType::I64 => "i64",
@@ -68,7 +72,7 @@ impl DType {
     pub fn size(self) -> usize {
         match self {
             DType::I8 | DType::U8 => 1,
-            DType::I16 | DType::U16 => 2,
+            DType::I16 | DType::U16 | DType::F16 => 2,
             DType::I32 | DType::U32 | DType::F32 => 4,
             DType::I64 | DType::U64 | DType::F64 => 8,
         }
@@ -81,6 +85,7 @@ impl DType {
             DType::U8 => "|u1",
             DType::I16 => "<i2",
             DType::U16 => "<u2",
+            DType::F16 => "<f2",
             DType::I32 => "<i4",
             DType::U32 => "<u4",
             DType::I64 => "<i8",
@@ -178,7 +183,7 @@ pub fn read_npy(bytes: &[u8]) -> Result<NpyArray, NpyError> {
     let descr = descr.trim().trim_matches(|c| c == '\'' || c == '"');
     let dtype = DType::from_descr(descr).ok_or_else(|| {
         NpyError(format!(
-            "unsupported .npy dtype '{descr}': supported are little-endian i8 u8 i16 u16 i32 u32 i64 u64 f32 f64"
+            "unsupported .npy dtype '{descr}': supported are little-endian i8 u8 i16 u16 f16 i32 u32 i64 u64 f32 f64"
         ))
     })?;
     let fortran = dict_value(&header, "fortran_order").unwrap_or_default();
@@ -313,6 +318,24 @@ mod tests {
         assert_eq!(a.dtype, DType::I32);
         assert_eq!(a.shape, vec![3]);
         assert_eq!(a.len(), 3);
+    }
+
+    #[test]
+    fn reads_numpy_float16() {
+        // As numpy writes np.array([1.0, -2.0], dtype=np.float16): raw binary16 bits.
+        let mut bytes = b"\x93NUMPY\x01\x00v\x00".to_vec();
+        let mut header = "{'descr': '<f2', 'fortran_order': False, 'shape': (2,), }".to_string();
+        while !(10 + header.len() + 1).is_multiple_of(64) {
+            header.push(' ');
+        }
+        header.push('\n');
+        bytes[8] = header.len() as u8;
+        bytes.extend_from_slice(header.as_bytes());
+        bytes.extend_from_slice(&[0x00, 0x3c, 0x00, 0xc0]);
+        let a = read_npy(&bytes).unwrap();
+        assert_eq!((a.dtype, a.len()), (DType::F16, 2));
+        assert_eq!(a.data, vec![0x00, 0x3c, 0x00, 0xc0]);
+        assert!(write_npy(&a).windows(3).any(|w| w == b"<f2"));
     }
 
     #[test]

@@ -29,7 +29,7 @@ def parse_tolerance(text):
 
 def ordered(bits, width):
     """Map IEEE bit patterns to integers whose order is the float order (-0 and +0 both map to 0)."""
-    bits = bits.astype(np.int64) if width == 32 else bits.astype(object)
+    bits = bits.astype(np.int64) if width <= 32 else bits.astype(object)
     sign = 1 << (width - 1)
     return np.where(bits & sign, -(bits & (sign - 1)), bits)
 
@@ -46,7 +46,7 @@ def mismatches(got, exp, rule, amount):
         ok = (g == e) & (np.signbit(g) == np.signbit(e))
     elif rule == "ulp":
         width = exp.dtype.itemsize * 8
-        ibits = np.uint32 if width == 32 else np.uint64
+        ibits = {16: np.uint16, 32: np.uint32}.get(width, np.uint64)
         dist = np.abs(ordered(got.view(ibits), width) - ordered(exp.view(ibits), width))
         finite = np.isfinite(g) & np.isfinite(e)
         ok = (finite & (dist.astype(np.float64) <= amount)) | (g == e)

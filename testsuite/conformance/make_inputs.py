@@ -451,6 +451,103 @@ def warp_aggregated_atomics(r):
     return {"in0": ints(r, -10, 10, 500)}
 
 
+# --- half precision ------------------------------------------------------------------------------
+
+f16 = np.float16
+
+
+def half_bits(rng, n, lo_exp=0, hi_exp=30):
+    """n half values with random signs and mantissas, biased exponent fields in [lo_exp, hi_exp]."""
+    sign = rng.integers(0, 2, size=n, dtype=np.int64) << 15
+    exp = rng.integers(lo_exp, hi_exp, size=n, endpoint=True, dtype=np.int64) << 10
+    mant = rng.integers(0, 1024, size=n, dtype=np.int64)
+    return (sign | exp | mant).astype(np.uint16).view(f16)
+
+
+def fp16_conversions(r):
+    n = 16384
+    # Random float bit patterns over exponents 2^-30 .. 2^17 (subnormal to overflow).
+    sign = r.integers(0, 2, size=n, dtype=np.int64) << 31
+    exp = r.integers(97, 144, size=n, endpoint=True, dtype=np.int64) << 23
+    mant = r.integers(0, 1 << 23, size=n, dtype=np.int64)
+    x = (sign | exp | mant).astype(np.uint32).view(f32)
+    # Exact ties between two halves and their float neighbours (round-to-nearest-even cases).
+    h = half_bits(r, 3000, 0, 30).astype(np.float64)
+    h = h[np.isfinite(h)]
+    up = np.nextafter(h.astype(f16), f16(np.inf)).astype(np.float64)
+    mid = ((h + up) / 2).astype(f32)
+    x[2000:2000 + len(mid)] = mid
+    k = 2000 + len(mid)
+    x[k:k + 1000] = np.nextafter(mid[:1000], f32(np.inf))
+    x[k + 1000:k + 2000] = np.nextafter(mid[1000:2000], f32(-np.inf))
+    specials = [0.0, -0.0, 1.0, -1.0, 65504.0, 65519.996, 65520.0, -65520.0, 65536.0, 1e10, -1e10,
+                INF, -INF, NAN, -NAN, 2.0**-24, 2.0**-25, -(2.0**-25), 1.5 * 2.0**-25, 3 * 2.0**-25,
+                2.0**-14, (1 - 2.0**-11) * 2.0**-14, 1e-40, -1e-40, 2.0**-26, -(2.0**-26),
+                1 + 2.0**-11, 1 + 3 * 2.0**-11, -(1 + 2.0**-11), 1 + 2.0**-11 + 2.0**-23,
+                2049.0, 2051.0, 4097.0, 0.1, -0.1, 1.0 / 3, 3.4028235e38, -3.4028235e38, 1e-45]
+    x = with_specials(x, specials)
+    # Integers: small, around the half range and the short range, and extremes.
+    v = ints(r, -70000, 70000, n)
+    v[: n // 4] = ints(r, -3000, 3000, n // 4)
+    v = with_specials(v, [0, 1, -1, 2049, 2051, 4097, -4097, 65504, 65505, 65519, 65520, 65535,
+                          65536, -65520, 32767, -32768, 32768, -32769, INT_MAX, INT_MIN,
+                          123456789, -123456789])
+    return {"in0": x, "in1": v}
+
+
+def fp16_arith_fma(r):
+    n = 4096
+    a = half_bits(r, n, 0, 31)
+    b = half_bits(r, n, 0, 31)
+    c = half_bits(r, n, 0, 31)
+    # Moderate exponents for most elements, so that results are mostly finite and normal.
+    a[: n // 2] = half_bits(r, n // 2, 8, 22)
+    b[: n // 2] = half_bits(r, n // 2, 8, 22)
+    c[: n // 2] = half_bits(r, n // 2, 8, 22)
+    # fma inputs where rounding a*b+c to float first and then to half would round twice: keep
+    # random candidates whose float sum lands on a different half than the exact sum.
+    m = 600000
+    ca = half_bits(r, m, 13, 17).astype(np.float64)
+    cb = half_bits(r, m, 1, 5).astype(np.float64)
+    cc = half_bits(r, m, 14, 16).astype(np.float64)
+    exact = ca * cb + cc  # exact in float64: at most 22 + 2^5 bits apart
+    twice = exact.astype(f32).astype(f16)
+    keep = np.nonzero(exact.astype(f16) != twice)[0][:512]
+    lo = n // 2
+    a[lo:lo + len(keep)] = ca[keep].astype(f16)
+    b[lo:lo + len(keep)] = cb[keep].astype(f16)
+    c[lo:lo + len(keep)] = cc[keep].astype(f16)
+    specials_a = [0.0, -0.0, INF, -INF, NAN, 65504.0, 2.0**-24, -(2.0**-24), 1.0, 2.0**-14, 3.0, -0.0]
+    specials_b = [-0.0, 0.0, INF, 2.0, 1.0, 2.0, 0.5, 2.0**-24, 0.0, 0.5, 3.0, 1.0]
+    specials_c = [0.0, 0.0, -INF, 1.0, 1.0, -65504.0, 0.0, 1.0, 1.0, 2.0**-14, -9.0, -0.0]
+    return {"in0": with_specials(a, specials_a), "in1": with_specials(b, specials_b),
+            "in2": with_specials(c, specials_c)}
+
+
+def fp16_mul_add(r):
+    # Positive halves in [0.5, 4) whose products' low bits make the twice-rounded and the
+    # fused results differ for about half of the elements.
+    n = 1024
+    a, b, c = (half_bits(r, n, 14, 16) for _ in range(3))
+    return {"in0": np.abs(a), "in1": np.abs(b), "in2": np.abs(c)}
+
+
+def fp16_half2_axpy_dot(r):
+    n2 = 2000
+    x = uni(r, -4, 4, 2 * n2).astype(f16)
+    y = uni(r, -4, 4, 2 * n2).astype(f16)
+    return {"in0": x, "in1": y}
+
+
+def fp16_math(r):
+    n = 2048
+    x = uni(r, -10, 10, n).astype(f16)
+    x[: n // 4] = uni(r, -0.1, 0.1, n // 4).astype(f16)
+    x[n // 4: n // 2] = half_bits(r, n // 4, 0, 30)
+    return {"in0": with_specials(x, [0.0, -0.0, 1.0, -1.0, INF, -INF, NAN, 65504.0, 2.0**-24,
+                                     11.0, -11.0, 0.5])}
+
+
 CASES = {name: fn for name, fn in list(globals().items()) if callable(fn) and (HERE / name / "kernel.cu").exists()}
 
 

@@ -48,6 +48,10 @@ DTYPES = {
     "f32": np.float32,
     "f64": np.float64,
     "u8": np.uint8,
+    "i8": np.int8,
+    "i16": np.int16,
+    "u16": np.uint16,
+    "f16": np.float16,
 }
 
 

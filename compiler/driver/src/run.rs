@@ -116,7 +116,7 @@ pub fn parse_spec(index: usize, spec: &str) -> Result<ArgSpec, String> {
             };
             let dtype = DType::from_name(dtype).ok_or_else(|| {
                 bad(format!(
-                    "unknown dtype `{dtype}` (use i8 u8 i16 u16 i32 u32 i64 u64 f32 f64)"
+                    "unknown dtype `{dtype}` (use i8 u8 i16 u16 f16 i32 u32 i64 u64 f32 f64)"
                 ))
             })?;
             let len: usize = len
@@ -453,9 +453,13 @@ mod tests {
         assert!(parse_spec(0, "q8:1")
             .unwrap_err()
             .contains("unknown type `q8`"));
-        assert!(parse_spec(0, "zeros:f16:4")
+        match parse_spec(1, "zeros:f16:4").unwrap() {
+            ArgSpec::Buffer(a) => assert_eq!((a.dtype, a.data.len()), (DType::F16, 8)),
+            other => panic!("{other:?}"),
+        }
+        assert!(parse_spec(0, "zeros:f8:4")
             .unwrap_err()
-            .contains("unknown dtype `f16`"));
+            .contains("unknown dtype `f8`"));
         assert!(parse_spec(0, "@/nonexistent.npy")
             .unwrap_err()
             .contains("no such file"));

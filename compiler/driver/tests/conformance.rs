@@ -62,6 +62,19 @@ fn float_close(got: f64, exp: f64, got_ord: i128, exp_ord: i128, tol: Tolerance)
     }
 }
 
+/// The value of IEEE binary16 bits (exact in f64).
+fn f16_value(bits: u16) -> f64 {
+    let sign = if bits & 0x8000 != 0 { -1.0 } else { 1.0 };
+    let exp = i32::from((bits >> 10) & 0x1f);
+    let mant = f64::from(bits & 0x3ff);
+    match exp {
+        0 => sign * mant * 2f64.powi(-24),
+        31 if mant == 0.0 => sign * f64::INFINITY,
+        31 => f64::NAN,
+        _ => sign * (1024.0 + mant) * 2f64.powi(exp - 25),
+    }
+}
+
 /// `None` when the buffers match; otherwise the first mismatch.
 fn compare(got: &NpyArray, exp: &NpyArray, tol: Tolerance) -> Option<String> {
     if got.data.len() != exp.data.len() {
@@ -83,6 +96,23 @@ fn compare(got: &NpyArray, exp: &NpyArray, tol: Tolerance) -> Option<String> {
                 let eb = u32::from_le_bytes([e[0], e[1], e[2], e[3]]);
                 let (gf, ef) = (f32::from_bits(gb) as f64, f32::from_bits(eb) as f64);
                 let (go, eo) = (ordered(gb as u64, 1 << 31), ordered(eb as u64, 1 << 31));
+                if !float_close(gf, ef, go, eo, tol) {
+                    return Some(format!("element {i}: got {gf:e}, expected {ef:e}"));
+                }
+            }
+            None
+        }
+        DType::F16 => {
+            for (i, (g, e)) in got
+                .data
+                .chunks_exact(2)
+                .zip(exp.data.chunks_exact(2))
+                .enumerate()
+            {
+                let gb = u16::from_le_bytes([g[0], g[1]]);
+                let eb = u16::from_le_bytes([e[0], e[1]]);
+                let (gf, ef) = (f16_value(gb), f16_value(eb));
+                let (go, eo) = (ordered(gb as u64, 1 << 15), ordered(eb as u64, 1 << 15));
                 if !float_close(gf, ef, go, eo, tol) {
                     return Some(format!("element {i}: got {gf:e}, expected {ef:e}"));
                 }

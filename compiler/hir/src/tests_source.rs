@@ -309,6 +309,35 @@ __global__ void k(float *out) { Meters m = {2.0f}; out[0] = m; }
 }
 
 #[test]
+fn compound_assignment_converts_a_class_operand_through_its_conversion_operator() {
+    let out = compile_ok(
+        r#"
+struct H { unsigned short bits; __device__ operator float() const { return bits * 0.5f; } };
+__global__ void k(float *out, int *n, const H *h) {
+    float s = 1.0f;
+    s += h[0];
+    s *= h[1];
+    n[0] -= h[2];
+    out[0] = s;
+}
+"#,
+    );
+    assert_hir(&out, "(add= f32 s (call H::operator float");
+    assert_hir(&out, "(mul= f32 s (call H::operator float");
+    assert_hir(
+        &out,
+        "(sub= f32 (index (load n) 0i64) (call H::operator float",
+    );
+    let bad = compile(
+        r#"
+struct P { float v; };
+__global__ void k(float *out, P p) { out[0] += p; }
+"#,
+    );
+    assert_eq!(bad.errors.len(), 1, "{:?}", bad.errors);
+}
+
+#[test]
 fn function_objects_alias_templates_and_local_using_directives() {
     let out = compile_ok(
         r#"

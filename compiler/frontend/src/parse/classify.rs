@@ -1342,7 +1342,8 @@ impl<'a> Classifier<'a, '_> {
                 }
             }
             Punct::Assign => {
-                if self.at_decl_level() {
+                // `operator=` names a function: its `=` starts no initializer.
+                if self.at_decl_level() && self.prev() != Some(Tok::Kw(Kw::Operator)) {
                     self.decl_state().saw_eq = true;
                 }
             }

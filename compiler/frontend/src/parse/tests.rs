@@ -545,3 +545,28 @@ fn if_init_statements_and_global_type_names() {
         "{out}"
     );
 }
+
+#[test]
+fn operator_assign_declares_a_function_not_an_initialized_variable() {
+    let src = "struct R { unsigned short x; };\n\
+               struct H { unsigned short v;\n\
+               __device__ H &operator=(const R &r) { v = r.x; return *this; }\n\
+               __device__ void operator=(int i) { v = i; } };\n\
+               __device__ H &operator+=(H &a, const R &r) { a.v += r.x; return a; }";
+    let out = ok(src);
+    assert_eq!(
+        out.matches("Function __device__ operator=").count(),
+        2,
+        "{out}"
+    );
+    assert!(out.contains("Function __device__ operator+="), "{out}");
+}
+
+#[test]
+fn defaulted_and_deleted_special_members_without_specifiers() {
+    let src = "struct H { unsigned short x; H() = default; H(const H &) = delete;\n\
+               __device__ H(float f) : x(1) {} };";
+    let out = ok(src);
+    assert_eq!(out.matches(" = default").count(), 1, "{out}");
+    assert_eq!(out.matches(" = delete").count(), 1, "{out}");
+}

@@ -1250,9 +1250,19 @@ impl<'a> Lowerer<'a> {
             }
             Some(o) => {
                 let value = self.lower_expr(r);
-                let value = self.rvalue(value);
+                let mut value = self.rvalue(value);
                 if self.m.types.is_error(value.ty) {
                     return self.err_expr(span);
+                }
+                // A class operand of a built-in compound assignment (`f += h` with `h` a class
+                // with `operator float()`) goes through its conversion operator to the target's
+                // type (the built-in candidate `T& op=(T&, R)`).
+                if self.m.types.as_record(value.ty).is_some()
+                    && scalar_like(&self.m.types, ty).is_some()
+                {
+                    value = match self.apply_conversion_op(value, ty, false) {
+                        Ok(v) | Err(v) => v,
+                    };
                 }
                 let hop = hir_binop(o);
                 let Some(hop) = hop else {
