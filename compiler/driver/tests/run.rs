@@ -430,3 +430,55 @@ fn vulkan_staging_copies_give_the_same_results() {
         .collect();
     assert_eq!(outputs, vec![expected.clone(), expected]);
 }
+
+/// A shared-memory pointer turned into an integer, rounded down and turned back into a
+/// pointer still points into shared memory on Vulkan (the integer keeps the pointer's
+/// space), where it used to be taken for a device address and crash the driver.
+#[test]
+fn vulkan_shared_pointer_through_an_integer() {
+    let dir = tmp("shared-int-ptr");
+    let cu = dir.join("k.cu");
+    std::fs::write(
+        &cu,
+        "extern \"C\" __global__ void k(unsigned int *out) {
+    __shared__ unsigned short s[4];
+    if (threadIdx.x < 4) s[threadIdx.x] = threadIdx.x;
+    __syncthreads();
+    unsigned short *p = &s[threadIdx.x % 4];
+    out[threadIdx.x] = *(unsigned int *)((unsigned long long)p & ~3ull);
+}
+",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_cwcc"))
+        .env("CWCC_VULKAN_VALIDATION", "1")
+        .args(["run", cu.to_str().unwrap(), "--kernel", "k", "--grid", "1"])
+        .args([
+            "--block",
+            "8",
+            "--arg",
+            "zeros:u32:8",
+            "--backend",
+            "vulkan",
+        ])
+        .args(["--out-dir", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    if stderr(&o).contains("no usable Vulkan device") {
+        eprintln!("skipped: {}", stderr(&o));
+        return;
+    }
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got = read_npy(&std::fs::read(out.join("arg0.npy")).unwrap()).unwrap();
+    let words: Vec<u32> = got
+        .data
+        .chunks(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    // Lanes 0,1 read the word holding s[0..2] = (0, 1); lanes 2,3 the one holding (2, 3).
+    assert_eq!(
+        words,
+        [65536, 65536, 196610, 196610, 65536, 65536, 196610, 196610]
+    );
+}

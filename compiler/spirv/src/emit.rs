@@ -390,10 +390,26 @@ impl<'m> Emitter<'m> {
                         op: ConvOp::AddrSpaceCast,
                         arg,
                     } => get(&prov, arg),
+                    // An integer made from a pointer keeps the pointer's space through
+                    // integer arithmetic (`(T *)((uintptr_t)p & ~3)`), so that converting it
+                    // back gives a pointer into the same space; one from anything else
+                    // (a loaded or computed address) is a device address.
                     Inst::Convert {
                         op: ConvOp::IntToPtr,
-                        ..
-                    } => Prov::Global,
+                        arg,
+                    } => match get(&prov, arg) {
+                        Prov::None => Prov::Global,
+                        p => p,
+                    },
+                    Inst::Convert {
+                        op: ConvOp::PtrToInt | ConvOp::ZExt | ConvOp::SExt | ConvOp::Trunc,
+                        arg,
+                    } => get(&prov, arg),
+                    Inst::Binary { lhs, rhs, .. } => {
+                        let (j, united) = groups.join(get(&prov, lhs), get(&prov, rhs));
+                        changed |= united;
+                        j
+                    }
                     Inst::Select {
                         if_true, if_false, ..
                     } => {
