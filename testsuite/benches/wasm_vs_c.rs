@@ -13,6 +13,11 @@
 //! Arguments name the kernels to run (all when none): `cargo bench -p cwcc-testsuite --bench
 //! wasm_vs_c -- jacobi2d`.
 //!
+//! With `CWCC_BENCH_DUMP=DIR` it also writes what it measured into DIR: each kernel's
+//! per-block SIMT IR (`NAME.simt`, `NAME.simd.simt`) and WebAssembly module (`NAME.wasm`,
+//! `NAME.simd.wasm`), to read with a wasm printer or to compile with wasmtime for its
+//! machine code.
+//!
 //! Times include everything a launch costs (worker threads, wasmtime instances, the block
 //! loop), not just the kernel body.
 
