@@ -13,6 +13,11 @@
 //! Arguments name the kernels to run (all when none): `cargo bench -p cwcc-testsuite --bench
 //! wasm_vs_c -- jacobi2d`.
 //!
+//! With `CWCC_BENCH_DUMP=DIR` it also writes what it measured into DIR: each kernel's
+//! per-block SIMT IR (`NAME.simt`, `NAME.simd.simt`) and WebAssembly module (`NAME.wasm`,
+//! `NAME.simd.wasm`), to read with a wasm printer or to compile with wasmtime for its
+//! machine code.
+//!
 //! Times include everything a launch costs (worker threads, wasmtime instances, the block
 //! loop), not just the kernel body.
 
@@ -58,7 +63,24 @@ fn compile(name: &str, simd: bool) -> Vec<u8> {
     assert!(!out.diags.has_errors(), "{name}.cu does not compile");
     let (mut module, mut report) = cwcc::to_simt(&out, &[], false).expect("lowers");
     cwcc::to_per_block(&mut module, &[], false, &mut report).expect("per-block passes");
-    cwcc_wasm::compile_with(&module, &cwcc_wasm::WasmOptions { simd }).expect("compiles to wasm")
+    let wasm = cwcc_wasm::compile_with(&module, &cwcc_wasm::WasmOptions { simd })
+        .expect("compiles to wasm");
+    // CWCC_BENCH_DUMP=DIR keeps what was measured: the per-block SIMT IR and the module.
+    if let Some(dir) = std::env::var_os("CWCC_BENCH_DUMP") {
+        let dir = PathBuf::from(dir);
+        let stem = if simd {
+            format!("{name}.simd")
+        } else {
+            name.to_string()
+        };
+        std::fs::write(
+            dir.join(format!("{stem}.simt")),
+            cwcc_simt::print_module(&module),
+        )
+        .expect("write the SIMT IR");
+        std::fs::write(dir.join(format!("{stem}.wasm")), &wasm).expect("write the module");
+    }
+    wasm
 }
 
 fn build_c() -> libloading::Library {

@@ -12,6 +12,7 @@ use cwcc_simt::ir::*;
 use std::collections::{HashMap, HashSet};
 use wasm_encoder::{BlockType, Function as WasmFunction, Instruction as I, MemArg, ValType};
 
+mod linear;
 mod narrow;
 mod simd;
 
@@ -55,9 +56,14 @@ pub(crate) fn repr_of(module: &Module, ty: TypeId) -> Option<Repr> {
 }
 
 fn mem(align: u32, natural: u32) -> MemArg {
+    mem_at(align, natural, 0)
+}
+
+/// [`mem`] with a constant offset added to the address.
+fn mem_at(align: u32, natural: u32, offset: u64) -> MemArg {
     let align = align.clamp(1, natural.max(1));
     MemArg {
-        offset: 0,
+        offset,
         align: align.trailing_zeros(),
         memory_index: 0,
     }
@@ -110,6 +116,18 @@ struct Emitter<'a, 'c> {
     simd: Option<simd::VectorState>,
     /// 64-bit values computed as `i32` (their low 32 bits), see [`narrow`].
     narrow: HashSet<Value>,
+    /// The definition of every value, for [`linear`] addresses.
+    defs: HashMap<Value, &'a Inst>,
+    /// The order in which [`linear`] addresses emit their atoms: first mention first.
+    atom_rank: HashMap<AtomKey, usize>,
+}
+
+/// What orders an atom of a [`linear`] address: loads of the same register local rank
+/// together (they are one Cranelift value unless the local is stored in between).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum AtomKey {
+    Local(LocalId),
+    Value(Value),
 }
 
 /// Emits `func`.
@@ -142,6 +160,8 @@ pub(crate) fn emit_function<'a>(
         loc: None,
         simd: None,
         narrow: HashSet::new(),
+        defs: linear::definitions(func),
+        atom_rank: HashMap::new(),
     };
     for (index, &param) in func.params.iter().enumerate() {
         emitter.value_local.insert(param, index as u32);
@@ -478,6 +498,83 @@ impl Emitter<'_, '_> {
         self.low32(ptr)
     }
 
+    /// Pushes the address `ptr` less a constant that it returns, for the offset of a plain
+    /// load or store. A narrow address is emitted from its [`linear`] form: its atoms in the
+    /// function's order, then a negative constant added or a small positive one returned.
+    fn address_with_offset(&mut self, ptr: Value) -> Result<u64, WasmError> {
+        /// Larger constants are added in the address (a wasm offset does not wrap).
+        const MAX_OFFSET: u32 = 1 << 16;
+        let form = match self.narrow.contains(&ptr) {
+            true => linear::decompose(self.cx.module, self.func, &self.defs, ptr),
+            false => None,
+        };
+        let Some(form) = form.filter(|f| f.terms != [(ptr, 1)] && !f.terms.is_empty()) else {
+            self.low32(ptr)?;
+            return Ok(0);
+        };
+        let mut terms = form.terms;
+        for &(atom, _) in &terms {
+            let key = self.atom_key(atom);
+            let next = self.atom_rank.len();
+            self.atom_rank.entry(key).or_insert(next);
+        }
+        terms.sort_by_key(|&(atom, _)| self.atom_rank[&self.atom_key(atom)]);
+        for (index, &(atom, coeff)) in terms.iter().enumerate() {
+            let negative = (coeff as i32) < 0;
+            if index == 0 && negative {
+                self.code.push(I::I32Const(0));
+            }
+            self.atom32(atom)?;
+            let scale = if negative {
+                coeff.wrapping_neg()
+            } else {
+                coeff
+            };
+            if scale.is_power_of_two() {
+                if scale > 1 {
+                    self.code.push(I::I32Const(scale.trailing_zeros() as i32));
+                    self.code.push(I::I32Shl);
+                }
+            } else {
+                self.code.push(I::I32Const(scale as i32));
+                self.code.push(I::I32Mul);
+            }
+            if negative {
+                self.code.push(I::I32Sub);
+            } else if index > 0 {
+                self.code.push(I::I32Add);
+            }
+        }
+        if form.constant != 0 && form.constant < MAX_OFFSET {
+            return Ok(u64::from(form.constant));
+        }
+        if form.constant != 0 {
+            self.code.push(I::I32Const(form.constant as i32));
+            self.code.push(I::I32Add);
+        }
+        Ok(0)
+    }
+
+    /// The rank key of an atom of a [`linear`] address.
+    fn atom_key(&self, atom: Value) -> AtomKey {
+        match self.defs.get(&atom) {
+            Some(Inst::Load { ptr, .. }) => match self.promoted_addr.get(ptr) {
+                Some(local) => AtomKey::Local(*local),
+                None => AtomKey::Value(atom),
+            },
+            _ => AtomKey::Value(atom),
+        }
+    }
+
+    /// Pushes the low 32 bits of an atom of a [`linear`] address.
+    fn atom32(&mut self, atom: Value) -> Result<(), WasmError> {
+        match self.repr(atom)? {
+            Repr::I64 => self.low32(atom),
+            Repr::I32(_) => self.get(atom),
+            Repr::F32 | Repr::F64 => Err(self.internal("float in an address")),
+        }
+    }
+
     /// Pushes the low 32 bits of a 64-bit value.
     fn low32(&mut self, v: Value) -> Result<(), WasmError> {
         self.get(v)?;
@@ -627,14 +724,14 @@ impl Emitter<'_, '_> {
                     let wasm_local = self.promoted[&local];
                     self.code.push(I::LocalGet(wasm_local));
                 } else {
-                    self.address(*ptr)?;
+                    let at = self.address_with_offset(*ptr)?;
                     self.code.push(match repr {
-                        Repr::I32(1) | Repr::I32(8) => I::I32Load8U(mem(*align, 1)),
-                        Repr::I32(16) => I::I32Load16U(mem(*align, 2)),
-                        Repr::I32(_) => I::I32Load(mem(*align, 4)),
-                        Repr::I64 => I::I64Load(mem(*align, 8)),
-                        Repr::F32 => I::F32Load(mem(*align, 4)),
-                        Repr::F64 => I::F64Load(mem(*align, 8)),
+                        Repr::I32(1) | Repr::I32(8) => I::I32Load8U(mem_at(*align, 1, at)),
+                        Repr::I32(16) => I::I32Load16U(mem_at(*align, 2, at)),
+                        Repr::I32(_) => I::I32Load(mem_at(*align, 4, at)),
+                        Repr::I64 => I::I64Load(mem_at(*align, 8, at)),
+                        Repr::F32 => I::F32Load(mem_at(*align, 4, at)),
+                        Repr::F64 => I::F64Load(mem_at(*align, 8, at)),
                     });
                 }
                 self.define(result, repr);
@@ -648,15 +745,15 @@ impl Emitter<'_, '_> {
                     self.get(*value)?;
                     self.code.push(I::LocalSet(wasm_local));
                 } else {
-                    self.address(*ptr)?;
+                    let at = self.address_with_offset(*ptr)?;
                     self.get(*value)?;
                     self.code.push(match repr {
-                        Repr::I32(1) | Repr::I32(8) => I::I32Store8(mem(*align, 1)),
-                        Repr::I32(16) => I::I32Store16(mem(*align, 2)),
-                        Repr::I32(_) => I::I32Store(mem(*align, 4)),
-                        Repr::I64 => I::I64Store(mem(*align, 8)),
-                        Repr::F32 => I::F32Store(mem(*align, 4)),
-                        Repr::F64 => I::F64Store(mem(*align, 8)),
+                        Repr::I32(1) | Repr::I32(8) => I::I32Store8(mem_at(*align, 1, at)),
+                        Repr::I32(16) => I::I32Store16(mem_at(*align, 2, at)),
+                        Repr::I32(_) => I::I32Store(mem_at(*align, 4, at)),
+                        Repr::I64 => I::I64Store(mem_at(*align, 8, at)),
+                        Repr::F32 => I::F32Store(mem_at(*align, 4, at)),
+                        Repr::F64 => I::F64Store(mem_at(*align, 8, at)),
                     });
                 }
             }
@@ -1062,7 +1159,11 @@ impl Emitter<'_, '_> {
             self.get(lhs)?;
             self.get(rhs)?;
             self.code.push(inst);
-            self.normalize(bits);
+            // Bitwise operations and unsigned division of zero-extended operands are
+            // zero-extended already.
+            if matches!(op, Add | Sub | Mul) {
+                self.normalize(bits);
+            }
             return Ok(());
         }
         match op {

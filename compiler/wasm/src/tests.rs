@@ -108,3 +108,54 @@ kernel \"k\" = fn0(\"x\": f32) static_shared 0
     .unwrap_err();
     assert!(err.to_string().contains("`sinf`"), "{err}");
 }
+
+/// The offsets of the `f32.load`s and `f32.store`s of the module's functions, in order.
+fn f32_access_offsets(bytes: &[u8]) -> Vec<u64> {
+    let mut offsets = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        if let Ok(wasmparser::Payload::CodeSectionEntry(body)) = payload {
+            let mut reader = body.get_operators_reader().expect("operators");
+            while !reader.eof() {
+                match reader.read().expect("operator") {
+                    wasmparser::Operator::F32Load { memarg }
+                    | wasmparser::Operator::F32Store { memarg } => offsets.push(memarg.offset),
+                    _ => {}
+                }
+            }
+        }
+    }
+    offsets
+}
+
+#[test]
+fn neighbour_addresses_put_positive_constants_in_the_offset() {
+    // p[i + 1] and p[i - 1]: the first is `p + 4i` with offset 4, the second adds -4 (an
+    // offset cannot be negative); the store to p[i] has none.
+    let bytes = compile_text(
+        "module phase perblock
+fn fn0 \"k\"(%v0: ptr<global>, %v1: i32) {
+  %v2: i32 = const 1
+  %v3: i32 = add %v1, %v2
+  %v4: i64 = sext %v3
+  %v5: i64 = const 4
+  %v6: i64 = mul %v4, %v5
+  %v7: ptr<global> = ptradd %v0, %v6
+  %v8: f32 = load %v7 align 4
+  %v9: i32 = sub %v1, %v2
+  %v10: i64 = sext %v9
+  %v11: i64 = mul %v10, %v5
+  %v12: ptr<global> = ptradd %v0, %v11
+  %v13: f32 = load %v12 align 4
+  %v14: f32 = fadd %v8, %v13
+  %v15: i64 = sext %v1
+  %v16: i64 = mul %v15, %v5
+  %v17: ptr<global> = ptradd %v0, %v16
+  store %v17, %v14 align 4
+  return
+}
+kernel \"k\" = fn0(\"p\": ptr<global>, \"i\": i32) static_shared 0
+",
+    )
+    .unwrap();
+    assert_eq!(f32_access_offsets(&bytes), [4, 0, 0]);
+}
