@@ -159,6 +159,11 @@ struct Emitter<'m> {
     warp_slots: Option<Word>,
     /// The `SubgroupLocalInvocationId` input, when collectives use subgroup operations.
     subgroup_lane_var: Option<Word>,
+    /// With the subnormal emulation: `f32` products whose one use is a sum, whose check
+    /// covers them (see `emit/denormals.rs`).
+    fused_products: std::collections::HashSet<Value>,
+    /// The operands of the fused products emitted so far, by the product's id.
+    product_operands: HashMap<Word, (Word, Word)>,
 }
 
 /// The body of [`Emitter::lane_loop`]: lane index and accumulators to new accumulators.
@@ -222,9 +227,7 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &SpirvOptions) -> Res
         offset += size;
     }
     let param_buffer_size = align_up(offset, 8) as u32;
-    // EXPERIMENT (remove): CWCC_SPV_INLINE_PARAMS=0
-    let params_in_push_constants = !std::env::var("CWCC_SPV_INLINE_PARAMS").is_ok_and(|v| v == "0")
-        && param_buffer_size > 0
+    let params_in_push_constants = param_buffer_size > 0
         && PUSH_CONSTANT_BYTES + param_buffer_size <= PUSH_CONSTANT_MAX_BYTES
         && !params
             .iter()
@@ -300,7 +303,12 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &SpirvOptions) -> Res
         uses_clock: false,
         warp_slots: None,
         subgroup_lane_var: None,
+        fused_products: Default::default(),
+        product_operands: HashMap::new(),
     };
+    if e.soft_denormals() {
+        e.fused_products = denormals::fusable_products(&function, &work);
+    }
     e.analyze_provenance(&info.params)?;
     let inline_words = if params_in_push_constants {
         param_buffer_size / 4
@@ -1397,6 +1405,13 @@ impl<'m> Emitter<'m> {
                 self.c_typed(t, *bits)?
             }
             Inst::Unary { op, arg } => self.unary(*op, *arg)?,
+            Inst::Binary {
+                op: BinaryOp::FMul,
+                lhs,
+                rhs,
+            } if result.is_some_and(|r| self.fused_products.contains(&r)) => {
+                self.fused_product(*lhs, *rhs)?
+            }
             Inst::Binary { op, lhs, rhs } => self.binary(*op, *lhs, *rhs)?,
             Inst::Cmp { op, lhs, rhs } => self.cmp(*op, *lhs, *rhs)?,
             Inst::Select {
@@ -1587,16 +1602,10 @@ impl<'m> Emitter<'m> {
 
     fn control_barrier(&mut self) -> Res<()> {
         let wg = self.c_u32(spirv::Scope::Workgroup as u32);
-        // EXPERIMENT (remove): CWCC_SPV_BARRIER=workgroup
-        let uniform = if std::env::var("CWCC_SPV_BARRIER").is_ok_and(|v| v == "workgroup") {
-            spirv::MemorySemantics::empty()
-        } else {
-            spirv::MemorySemantics::UNIFORM_MEMORY
-        };
         let sem = self.c_u32(
             (spirv::MemorySemantics::ACQUIRE_RELEASE
                 | spirv::MemorySemantics::WORKGROUP_MEMORY
-                | uniform)
+                | spirv::MemorySemantics::UNIFORM_MEMORY)
                 .bits(),
         );
         self.b.control_barrier(wg, wg, sem).map_err(internal)
@@ -2175,6 +2184,9 @@ impl<'m> Emitter<'m> {
             "rsqrt" => Some(GLOp::InverseSqrt),
             _ => None,
         };
+        if g == Some(GLOp::InverseSqrt) && self.soft_denormals() {
+            return self.soft_rsqrt(x);
+        }
         if let Some(g) = g {
             return self.glsl(g, t, &a);
         }

@@ -29,8 +29,10 @@
 //! operations above.
 
 use super::{internal, Emitter, Res};
+use cwcc_simt::ir::{BinaryOp, FloatWidth, Function, Inst, Module, StmtKind, Type, Value};
 use rspirv::dr::Operand;
 use rspirv::spirv::{self, GlslStd450Op as GLOp, Op, Word};
+use std::collections::{HashMap, HashSet};
 
 /// `2^-100`: a sum whose native result is at least this large is exact under flushing.
 const SUM_SAFE: f64 = 7.888_609_052_210_118e-31;
@@ -176,6 +178,31 @@ impl Emitter<'_> {
         )
     }
 
+    /// A product whose one use is a sum ([`fusable_products`]): computed natively, and
+    /// checked (and recomputed where needed) by that sum, so that `a * b + c` costs one
+    /// check and one branch, after both loads.
+    pub(super) fn fused_product(&mut self, lhs: Value, rhs: Value) -> Res<Word> {
+        let f = self.t_float(32);
+        let (a, b) = (self.get(lhs)?, self.get(rhs)?);
+        let p = self.native_op(Op::FMul, f, &[a, b])?;
+        self.product_operands.insert(p, (a, b));
+        Ok(p)
+    }
+
+    /// `x` exactly in `f64`; a fused product is recomputed and rounded to `f32` first, as
+    /// CUDA rounds it.
+    fn operand_exact(&mut self, x: Word) -> Res<Word> {
+        let Some(&(a, b)) = self.product_operands.get(&x) else {
+            return self.f32_to_f64_exact(x);
+        };
+        let d = self.t_float(64);
+        let a64 = self.f32_to_f64_exact(a)?;
+        let b64 = self.f32_to_f64_exact(b)?;
+        let p = self.native_op(Op::FMul, d, &[a64, b64])?;
+        let p32 = self.f64_to_f32_exact(p)?;
+        self.f32_to_f64_exact(p32)
+    }
+
     /// `a op b` for `f32` `FAdd`, `FSub`, `FMul` with exact subnormals.
     pub(super) fn soft_arith(&mut self, op: Op, a: Word, b: Word) -> Res<Word> {
         let f = self.t_float(32);
@@ -185,10 +212,20 @@ impl Emitter<'_> {
         let mag = self.glsl(GLOp::FAbs, f, &[fast])?;
         let limit = self.c_f(32, if op == Op::FMul { MIN_NORMAL } else { SUM_SAFE });
         // Ordered: a NaN result takes the exact path too.
-        let ok = self.op(Op::FOrdGreaterThanEqual, boolt, &[mag, limit])?;
+        let mut ok = self.op(Op::FOrdGreaterThanEqual, boolt, &[mag, limit])?;
+        // A fused product operand must itself be a normal number (a flushed operand or
+        // result makes it 0; `inf * 0` makes it NaN).
+        for x in [a, b] {
+            if self.product_operands.contains_key(&x) {
+                let pm = self.glsl(GLOp::FAbs, f, &[x])?;
+                let min = self.c_f(32, MIN_NORMAL);
+                let p_ok = self.op(Op::FOrdGreaterThanEqual, boolt, &[pm, min])?;
+                ok = self.op(Op::LogicalAnd, boolt, &[ok, p_ok])?;
+            }
+        }
         self.unless_ok(f, fast, ok, |e| {
-            let a64 = e.f32_to_f64_exact(a)?;
-            let b64 = e.f32_to_f64_exact(b)?;
+            let a64 = e.operand_exact(a)?;
+            let b64 = e.operand_exact(b)?;
             let r = e.native_op(op, d, &[a64, b64])?;
             e.f64_to_f32_exact(r)
         })
@@ -252,8 +289,15 @@ impl Emitter<'_> {
         let u32t = self.t_u32();
         let bits = self.op(Op::Bitcast, u32t, &[x])?;
         let r = if negate {
-            let k = self.c_u32(0x8000_0000);
-            self.op(Op::BitwiseXor, u32t, &[bits, k])?
+            // Not `bits ^ 0x80000000`: NVIDIA's compiler turns that back into a float
+            // negation, which flushes (measured on an H100).
+            let boolt = self.t_bool();
+            let sign = self.c_u32(0x8000_0000);
+            let mag_mask = self.c_u32(0x7fff_ffff);
+            let positive = self.op(Op::ULessThan, boolt, &[bits, sign])?;
+            let set = self.op(Op::BitwiseOr, u32t, &[bits, sign])?;
+            let clear = self.op(Op::BitwiseAnd, u32t, &[bits, mag_mask])?;
+            self.op(Op::Select, u32t, &[positive, set, clear])?
         } else {
             let k = self.c_u32(0x7fff_ffff);
             self.op(Op::BitwiseAnd, u32t, &[bits, k])?
@@ -289,6 +333,23 @@ impl Emitter<'_> {
         self.op(Op::Select, f, &[sub, exact, fast])
     }
 
+    /// `rsqrtf(x)`: a subnormal `x` is scaled by `2^64` (exactly, through `f64`) and the
+    /// result by `2^32`, since `InverseSqrt` would see the flushed zero.
+    pub(super) fn soft_rsqrt(&mut self, x: Word) -> Res<Word> {
+        let f = self.t_float(32);
+        let d = self.t_float(64);
+        let fast = self.glsl(GLOp::InverseSqrt, f, &[x])?;
+        let sub = self.is_subnormal_f32(x)?;
+        let x64 = self.f32_to_f64_exact(x)?;
+        let up = self.c_f(64, 2f64.powi(64));
+        let scaled = self.native_op(Op::FMul, d, &[x64, up])?;
+        let scaled = self.op(Op::FConvert, f, &[scaled])?;
+        let r = self.glsl(GLOp::InverseSqrt, f, &[scaled])?;
+        let k = self.c_f(32, 2f64.powi(32));
+        let slow = self.native_op(Op::FMul, f, &[r, k])?;
+        self.op(Op::Select, f, &[sub, slow, fast])
+    }
+
     /// `ldexpf(x, e)` computed in `f64` with exact widening and narrowing.
     pub(super) fn soft_ldexp(&mut self, x: Word, e: Word) -> Res<Word> {
         let d = self.t_float(64);
@@ -301,4 +362,50 @@ impl Emitter<'_> {
         let r = self.glsl(GLOp::Ldexp, d, &[x64, e])?;
         self.f64_to_f32_exact(r)
     }
+}
+
+/// The `f32` products whose only use is as an operand of one `f32` sum or difference: their
+/// check can be left to that sum ([`Emitter::fused_product`]).
+pub(super) fn fusable_products(f: &Function, m: &Module) -> HashSet<Value> {
+    let is_f32 = |v: Value| {
+        f.value_type(v)
+            .and_then(|t| m.type_of(t))
+            .is_some_and(|t| matches!(t, Type::Float(FloatWidth::F32)))
+    };
+    let mut products = HashSet::new();
+    let mut uses: HashMap<Value, usize> = HashMap::new();
+    let mut summed: HashMap<Value, usize> = HashMap::new();
+    f.body.walk(&mut |stmt| match &stmt.kind {
+        StmtKind::Inst { result, inst } => {
+            if let (
+                Some(r),
+                Inst::Binary {
+                    op: BinaryOp::FMul, ..
+                },
+            ) = (result, inst)
+            {
+                if is_f32(*r) {
+                    products.insert(*r);
+                }
+            }
+            inst.for_each_operand(|v| *uses.entry(v).or_default() += 1);
+            if let Inst::Binary {
+                op: BinaryOp::FAdd | BinaryOp::FSub,
+                lhs,
+                rhs,
+            } = inst
+            {
+                for v in [lhs, rhs] {
+                    *summed.entry(*v).or_default() += 1;
+                }
+            }
+        }
+        StmtKind::If { cond, .. } => *uses.entry(*cond).or_default() += 1,
+        StmtKind::Return(Some(v)) => *uses.entry(*v).or_default() += 1,
+        _ => {}
+    });
+    products
+        .into_iter()
+        .filter(|p| uses.get(p) == Some(&1) && summed.get(p) == Some(&1))
+        .collect()
 }
