@@ -1466,6 +1466,9 @@ impl<'a> Lowerer<'a> {
                 if conversion_target.is_some() {
                     info.conversions.push(id);
                 }
+            }
+            self.hide_inherited_methods(r, &name);
+            if let Some(info) = self.records.get_mut(&r) {
                 info.methods.entry(name).or_default().push(Callee::Fn(id));
             }
         } else {
@@ -1497,6 +1500,31 @@ impl<'a> Lowerer<'a> {
             }
             Ok(_) => {}
             Err(e) => self.report_eval_error(e, "static_assert condition"),
+        }
+    }
+
+    /// C++ name hiding: a member function declared in class `rid` hides the members of the
+    /// same name that `rid` inherited from its bases (they stay callable as `Base::name`).
+    pub fn hide_inherited_methods(&mut self, rid: RecordId, name: &str) {
+        let Some(list) = self.records.get(&rid).and_then(|i| i.methods.get(name)) else {
+            return;
+        };
+        let keep: Vec<Callee> = list
+            .iter()
+            .filter(|c| match c {
+                Callee::Fn(id) => self
+                    .fn_decls
+                    .get(id.0 as usize)
+                    .is_some_and(|d| d.class == Some(rid)),
+                Callee::Template(id) => self
+                    .fn_templates
+                    .get(id.0 as usize)
+                    .is_some_and(|t| t.class == Some(rid)),
+            })
+            .cloned()
+            .collect();
+        if let Some(info) = self.records.get_mut(&rid) {
+            info.methods.insert(name.to_string(), keep);
         }
     }
 }

@@ -75,6 +75,7 @@ impl<'a> Lowerer<'a> {
                 });
                 match class {
                     Some(rid) => {
+                        self.hide_inherited_methods(rid, &name);
                         if let Some(info) = self.records.get_mut(&rid) {
                             info.methods
                                 .entry(name)
