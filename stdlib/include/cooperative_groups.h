@@ -153,6 +153,9 @@ __device__ __forceinline__ thread_block this_thread_block() {
 /* The active lanes of a warp at the point where it was made. */
 class coalesced_group : public thread_group {
 public:
+    /* The most threads the group can have (a bound for loops over its ranks). */
+    static const unsigned int max_size = 32u;
+
     __device__ coalesced_group(unsigned int mask, unsigned int meta_rank, unsigned int meta_size,
                                bool tiled)
         : thread_group(details::coalesced_group_id, mask, meta_rank, meta_size, tiled) {}
@@ -170,22 +173,15 @@ public:
                                           : details::nth_lane(_mask, (unsigned int)src_rank);
         return __shfl_sync(_mask, var, (int)lane, 32);
     }
+    /* Single-exit bodies: a GPU target runs a collective only where every thread of the block
+       reaches it, and an early return around one would make the caller's code divergent. */
     template <typename T>
     __device__ T shfl_down(T var, unsigned int delta) const {
-        if (size() == 32u) {
-            return __shfl_down_sync(0xffffffffu, var, delta, 32);
-        }
         unsigned int lane = details::nth_lane(_mask, thread_rank() + delta);
-        if (lane >= 32u) {
-            lane = details::laneid();
-        }
-        return __shfl_sync(_mask, var, (int)lane, 32);
+        return __shfl_sync(_mask, var, lane < 32u ? (int)lane : (int)details::laneid(), 32);
     }
     template <typename T>
     __device__ T shfl_up(T var, unsigned int delta) const {
-        if (size() == 32u) {
-            return __shfl_up_sync(0xffffffffu, var, delta, 32);
-        }
         unsigned int rank = thread_rank();
         unsigned int lane = rank >= delta ? details::nth_lane(_mask, rank - delta) : details::laneid();
         return __shfl_sync(_mask, var, (int)lane, 32);
@@ -220,6 +216,9 @@ class thread_block_tile : public thread_group {
                   "thread_block_tile size must be one of 1, 2, 4, 8, 16, 32");
 
 public:
+    /* The most threads the group can have (a bound for loops over its ranks). */
+    static const unsigned int max_size = Size;
+
     __device__ thread_block_tile(unsigned int meta_rank, unsigned int meta_size)
         : thread_group(details::coalesced_group_id, build_mask(), meta_rank, meta_size, true) {}
 

@@ -29,15 +29,18 @@ __device__ __forceinline__ T reduce(const thread_block_tile<Size, ParentT> &grou
 
 template <typename T, typename Op>
 __device__ __forceinline__ T reduce(const coalesced_group &group, T value, Op op) {
+    T result;
     if (group.size() == 32u) {
         T out = value;
         for (unsigned int delta = 16u; delta > 0u; delta >>= 1) {
             out = op(out, group.shfl_down(out, delta));
         }
-        return group.shfl(out, 0);
+        result = group.shfl(out, 0);
+    } else {
+        T scanned = details::inclusive_scan_ranks(group, value, op);
+        result = group.shfl(scanned, (int)group.size() - 1);
     }
-    T scanned = details::inclusive_scan_ranks(group, value, op);
-    return group.shfl(scanned, (int)group.size() - 1);
+    return result;
 }
 
 } /* namespace cooperative_groups */
