@@ -382,3 +382,108 @@ __global__ void k(unsigned long *o) { o[0] = __builtin_offsetof(Record, tail); }
     let bad = compile("struct R { int a; };\nstatic_assert(__builtin_offsetof(R, b) == 0, \"b\");");
     assert_eq!(bad.errors, ["no member named `b` in `R`"]);
 }
+
+#[test]
+fn base_class_initializers_construct_the_base_subobject() {
+    let out = compile_ok(
+        r#"
+struct Base { int a; __device__ Base(int v) : a(v) {} };
+struct Derived : public Base { int b; __device__ Derived(int v) : Base(v + 1), b(v) {} };
+__global__ void k(int *o) { Derived d(3); o[0] = d.a + d.b; }
+"#,
+    );
+    assert_hir(
+        &out,
+        "(store (field (deref (load this)) base) (construct Base::Base (add (load v) 1)))",
+    );
+}
+
+#[test]
+fn derived_objects_convert_to_their_bases() {
+    let out = compile_ok(
+        r#"
+struct Base { int a; __device__ int get() const { return a; } };
+struct Mid : Base { int m; };
+struct Derived : Mid { int b; };
+__device__ int by_ref(const Base &b) { return b.get(); }
+__device__ int by_value(Base b) { return b.a; }
+__global__ void k(int *o) {
+    Derived d;
+    d.a = 1;
+    o[0] = by_ref(d) + by_value(d);
+}
+"#,
+    );
+    assert_hir(&out, "(field (field d base) base)");
+}
+
+#[test]
+fn member_functions_hide_inherited_ones_of_the_same_name() {
+    let out = compile_ok(
+        r#"
+struct Base { __device__ int size() const { return 1; } };
+struct Derived : Base {
+    __device__ int size() const { return 2; }
+    template <typename T> __device__ T twice(T v) const { return v + v; }
+};
+__global__ void k(int *o) { Derived d; o[0] = d.size() + d.twice(3); }
+"#,
+    );
+    assert_hir(&out, "call Derived::size");
+}
+
+#[test]
+fn deduction_through_a_qualified_class_template_with_a_default_argument() {
+    let out = compile_ok(
+        r#"
+namespace ns { template <unsigned int N, typename P = void> struct Tile { int v; }; }
+template <unsigned int N> __device__ unsigned int width(const ns::Tile<N> &t) { return N; }
+__global__ void k(unsigned int *o) { ns::Tile<8> t; o[0] = width(t); }
+"#,
+    );
+    assert_hir(&out, "width<8>");
+}
+
+#[test]
+fn namespace_aliases_reach_the_hir() {
+    let out = compile_ok(
+        r#"
+namespace outer { namespace inner { __device__ int two() { return 2; } } }
+namespace oi = outer::inner;
+__global__ void k(int *o) { o[0] = oi::two(); }
+"#,
+    );
+    assert_hir(&out, "call outer::inner::two");
+}
+
+#[test]
+fn cooperative_groups_compile_and_grid_sync_is_an_error_at_the_call() {
+    let out = compile_ok(
+        r#"
+#include <cooperative_groups.h>
+#include <cooperative_groups/reduce.h>
+namespace cg = cooperative_groups;
+__global__ void k(int *o) {
+    cg::thread_block b = cg::this_thread_block();
+    cg::thread_block_tile<16> t = cg::tiled_partition<16>(b);
+    o[b.thread_rank()] = cg::reduce(t, (int)t.thread_rank(), cg::plus<int>());
+}
+"#,
+    );
+    assert_hir(
+        &out,
+        "cooperative_groups::reduce<16, void, int, cooperative_groups::plus<int>>",
+    );
+    let bad = compile(
+        r#"
+#include <cooperative_groups.h>
+__global__ void k() { cooperative_groups::this_grid().sync(); }
+"#,
+    );
+    assert_eq!(bad.errors.len(), 1, "{:?}", bad.errors);
+    assert!(
+        bad.errors[0].starts_with("unsupported: `cooperative_groups::grid_group::sync`"),
+        "{:?}",
+        bad.errors
+    );
+}

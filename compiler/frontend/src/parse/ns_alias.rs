@@ -116,3 +116,78 @@ fn lookup<'s>(scopes: &'s [Vec<(String, Vec<Token>)>], name: &str) -> Option<&'s
         .find(|(n, _)| n == name)
         .map(|(_, t)| t.as_slice())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::expand_namespace_aliases;
+    use crate::diag::Diagnostics;
+    use crate::source::SourceMap;
+
+    /// The token texts after alias expansion, separated by spaces.
+    fn expand(src: &str) -> String {
+        let mut sources = SourceMap::new();
+        let file = sources.add_file("t.cu", src, None);
+        let mut diags = Diagnostics::new();
+        let toks = crate::lexer::lex(file, src, &mut diags);
+        let out = expand_namespace_aliases(&toks);
+        out.iter()
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn no_alias_borrows_the_tokens() {
+        let mut sources = SourceMap::new();
+        let src = "namespace a { int x; } int y = a::x;";
+        let file = sources.add_file("t.cu", src, None);
+        let toks = crate::lexer::lex(file, src, &mut Diagnostics::new());
+        assert!(matches!(
+            expand_namespace_aliases(&toks),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn qualified_uses_are_replaced_and_the_declaration_removed() {
+        assert_eq!(
+            expand(
+                "namespace cg = cooperative_groups; cg::thread_block b = cg::this_thread_block();"
+            ),
+            "cooperative_groups :: thread_block b = cooperative_groups :: this_thread_block ( ) ;"
+        );
+    }
+
+    #[test]
+    fn nested_targets_and_aliases_of_aliases() {
+        assert_eq!(
+            expand("namespace a = ::x::y; namespace b = a; b::T t;"),
+            "x :: y :: T t ;"
+        );
+    }
+
+    #[test]
+    fn only_qualifying_uses_and_using_directives_change() {
+        // `cg` as a variable, as a member and after `::` stays as it is.
+        assert_eq!(
+            expand("namespace cg = ns; int cg; s.cg::f; q::cg::g; using namespace cg;"),
+            "int cg ; s . cg :: f ; q :: cg :: g ; using namespace ns ;"
+        );
+    }
+
+    #[test]
+    fn an_alias_ends_with_its_block() {
+        assert_eq!(
+            expand("void f() { namespace c = ns; c::g(); } c::h();"),
+            "void f ( ) { ns :: g ( ) ; } c :: h ( ) ;"
+        );
+    }
+
+    #[test]
+    fn malformed_declarations_are_left_for_the_parser() {
+        assert_eq!(
+            expand("namespace c = 3; namespace d = e::; namespace f = g"),
+            "namespace c = 3 ; namespace d = e :: ; namespace f = g"
+        );
+    }
+}

@@ -150,6 +150,9 @@ impl WaitKind {
     }
 }
 
+/// Where lanes execute `__activemask()` together: the statement and the call sites above it.
+type ActiveMaskSite = (usize, Vec<(usize, usize)>);
+
 #[derive(Clone, Copy, Debug)]
 struct Wait {
     kind: WaitKind,
@@ -605,7 +608,7 @@ impl<'m> Block<'_, 'm> {
             // Lanes execute `__activemask()` together when they reach the same statement
             // through the same call sites (a function called from two divergent branches
             // runs separately for each, as it does inlined on a GPU).
-            let mut groups: Vec<((usize, Vec<(usize, usize)>), u32)> = Vec::new();
+            let mut groups: Vec<(ActiveMaskSite, u32)> = Vec::new();
             for lane in lanes.clone() {
                 if let Some(Wait {
                     kind: WaitKind::ActiveMask,
