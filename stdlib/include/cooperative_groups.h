@@ -13,6 +13,8 @@
  *   (__activemask()); ranks count the active lanes below the caller.
  * - thread_group: the type-erased group (a block, a tile or a coalesced group), and the
  *   dynamic tiled_partition(parent, n).
+ * - labeled_partition(g, label) and binary_partition(g, predicate) of a tile or a coalesced
+ *   group: the members with the caller's label (predicate) as a coalesced group.
  * - grid_group / this_grid(): ranks and sizes over the whole grid. cwcc never launches kernels
  *   cooperatively, so is_valid() is false (as CUDA reports for an ordinary launch) and sync()
  *   is a compile-time error where it is called.
@@ -318,6 +320,33 @@ __device__ __forceinline__ coalesced_group tiled_partition(const coalesced_group
                                                             unsigned int tile_size) {
     thread_group g = tiled_partition((const thread_group &)parent, tile_size);
     return coalesced_group(g.get_mask(), g.meta_rank(), g.meta_size(), g.is_tiled());
+}
+
+/* The members of `parent` (a thread_block_tile or a coalesced_group) whose label equals the
+   caller's, as a coalesced group. */
+template <unsigned int Size, typename ParentT, typename Label>
+__device__ __forceinline__ coalesced_group labeled_partition(const thread_block_tile<Size, ParentT> &parent,
+                                                             Label label) {
+    return coalesced_group(__match_any_sync(parent.get_mask(), label), 0u, 1u, false);
+}
+template <typename Label>
+__device__ __forceinline__ coalesced_group labeled_partition(const coalesced_group &parent, Label label) {
+    return coalesced_group(__match_any_sync(parent.get_mask(), label), 0u, 1u, false);
+}
+
+/* The members of `parent` (a thread_block_tile or a coalesced_group) whose predicate equals the
+   caller's, as a coalesced group. */
+__device__ __forceinline__ unsigned int binary_partition_mask(unsigned int parent_mask, bool predicate) {
+    unsigned int ballot = __ballot_sync(parent_mask, predicate);
+    return predicate ? ballot & parent_mask : ~ballot & parent_mask;
+}
+template <unsigned int Size, typename ParentT>
+__device__ __forceinline__ coalesced_group binary_partition(const thread_block_tile<Size, ParentT> &parent,
+                                                            bool predicate) {
+    return coalesced_group(binary_partition_mask(parent.get_mask(), predicate), 0u, 1u, false);
+}
+__device__ __forceinline__ coalesced_group binary_partition(const coalesced_group &parent, bool predicate) {
+    return coalesced_group(binary_partition_mask(parent.get_mask(), predicate), 0u, 1u, false);
 }
 
 /* All threads of the grid. */

@@ -1,9 +1,11 @@
 // Cooperative groups: thread_block_tile<4>, <8> and <16> collectives (shfl, shfl_up, shfl_down,
 // shfl_xor, any, all, ballot, match_any), thread_rank, num_threads, meta_group_rank and
 // meta_group_size, a tile of a tile (tiled_partition<4> of a thread_block_tile<16>), and the
-// free functions cg::thread_rank and cg::group_size. A tile's collectives use its own lane
+// free functions cg::thread_rank and cg::group_size, and labeled_partition / binary_partition
+// of a thread_block_tile<32>. A tile's collectives use its own lane
 // mask and width: sources outside the tile never leak in.
 #include <cooperative_groups.h>
+#include <cooperative_groups/reduce.h>
 
 namespace cg = cooperative_groups;
 
@@ -27,7 +29,7 @@ extern "C" __global__ void cg_tile_shuffles(const int *in, int *out)
     cg::thread_block block = cg::this_thread_block();
     unsigned int gid = blockIdx.x * blockDim.x + threadIdx.x;
     int v = in[gid];
-    int *o = out + gid * 36;
+    int *o = out + gid * 38;
 
     cg::thread_block_tile<4> t4 = cg::tiled_partition<4>(block);
     cg::thread_block_tile<8> t8 = cg::tiled_partition<8>(block);
@@ -46,4 +48,11 @@ extern "C" __global__ void cg_tile_shuffles(const int *in, int *out)
     cg::sync(t4);
     o[34] = (int)block.thread_rank();
     o[35] = (int)block.size();
+
+    // labeled_partition / binary_partition of a warp tile.
+    cg::thread_block_tile<32> t32 = cg::tiled_partition<32>(block);
+    cg::coalesced_group lab = cg::labeled_partition(t32, v % 4);
+    o[36] = (int)(lab.size() * 100 + lab.thread_rank());
+    cg::coalesced_group bin = cg::binary_partition(t32, v >= 50);
+    o[37] = cg::reduce(bin, v, cg::greater<int>());
 }
