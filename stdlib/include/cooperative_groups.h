@@ -215,7 +215,7 @@ __device__ __forceinline__ coalesced_group coalesced_threads() {
 template <unsigned int Size, typename ParentT = void>
 class thread_block_tile : public thread_group {
     static_assert(Size == 1u || Size == 2u || Size == 4u || Size == 8u || Size == 16u || Size == 32u,
-                  "thread_block_tile size must be one of 1, 2, 4, 8, 16, 32");
+                  "thread_block_tile<Size>: cwcc supports the one-warp sizes 1, 2, 4, 8, 16 and 32");
 
 public:
     /* The most threads the group can have (a bound for loops over its ranks). */

@@ -487,3 +487,26 @@ __global__ void k() { cooperative_groups::this_grid().sync(); }
         bad.errors
     );
 }
+
+#[test]
+fn a_class_template_names_its_own_instance_with_explicit_arguments() {
+    let out = compile_ok(
+        r#"
+template <unsigned int N, typename P = void>
+struct Tile {
+    int r;
+    __device__ Tile(int v) : r(v) {}
+    __device__ Tile(const Tile<N, void> &t) : r(t.r + 1) {}
+};
+__global__ void k(int *o) {
+    Tile<4> a(3);
+    Tile<4, int> b = a;
+    o[0] = a.r + b.r;
+}
+"#,
+    );
+    assert_hir(
+        &out,
+        "fn Tile<4, int>::Tile(this: ptr<generic, Tile<4, int>>, t: ref<const Tile<4, void>>)",
+    );
+}

@@ -771,6 +771,14 @@ impl<'a> Lowerer<'a> {
                         ..RecordInfo::default()
                     },
                 );
+                // A class template instance is known before its members are defined, so that
+                // its members can name it with explicit arguments (`Tile<N, void>` inside
+                // `Tile`), as they can with the injected class name.
+                if let Some((id, args)) = &origin {
+                    if let Some(c) = self.class_templates.get_mut(id.0 as usize) {
+                        c.instances.insert(args.clone(), t);
+                    }
+                }
                 rid
             }
         };
