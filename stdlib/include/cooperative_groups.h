@@ -9,6 +9,8 @@
  * - thread_block / this_thread_block(): the block; sync() is __syncthreads().
  * - thread_block_tile<N> (N = 1, 2, 4, 8, 16, 32) from tiled_partition<N>(parent): N consecutive
  *   threads of a warp; its collectives use the tile's lane mask and width N, as CUDA does.
+ *   tiled_partition<N> returns thread_block_tile<N> (parent type void), which converts to
+ *   thread_block_tile<N, ParentT> (CUDA returns the latter, which converts to the former).
  * - coalesced_group / coalesced_threads(): the lanes of the warp active at the call
  *   (__activemask()); ranks count the active lanes below the caller.
  * - thread_group: the type-erased group (a block, a tile or a coalesced group), and the
@@ -223,6 +225,11 @@ public:
 
     __device__ thread_block_tile(unsigned int meta_rank, unsigned int meta_size)
         : thread_group(details::coalesced_group_id, build_mask(), meta_rank, meta_size, true) {}
+    /* tiled_partition<Size> gives thread_block_tile<Size>; it converts to the same tile with a
+       named parent type (thread_block_tile<32, thread_block>), and is copied by this. */
+    __device__ thread_block_tile(const thread_block_tile<Size, void> &tile)
+        : thread_group(details::coalesced_group_id, build_mask(), tile.meta_rank(), tile.meta_size(),
+                       true) {}
 
     /* The tile's lanes in the warp. */
     __device__ static unsigned int build_mask() {

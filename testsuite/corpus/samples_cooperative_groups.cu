@@ -55,7 +55,7 @@ __global__ void reduceBlocks(const double *g_idata, double *g_odata, unsigned in
 __global__ void reduceSinglePass(const float *g_idata, double *g_odata, unsigned int n)
 {
     cg::thread_block block = cg::this_thread_block();
-    cg::thread_block_tile<32> warp = cg::tiled_partition<32>(block);
+    cg::thread_block_tile<32, cg::thread_block> warp = cg::tiled_partition<32>(block);
     extern __shared__ double sdata[];
 
     double sum = 0.0;

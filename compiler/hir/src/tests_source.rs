@@ -510,3 +510,19 @@ __global__ void k(int *o) {
         "fn Tile<4, int>::Tile(this: ptr<generic, Tile<4, int>>, t: ref<const Tile<4, void>>)",
     );
 }
+
+#[test]
+fn constructors_of_instances_whose_arguments_are_qualified_names() {
+    // The instance's name `ns::Tile<32, ns::G>` contains `::` inside its template arguments.
+    let out = compile_ok(
+        r#"
+namespace ns {
+struct G { unsigned int m; };
+template <unsigned int Size, typename ParentT = void>
+struct Tile { unsigned int r; __device__ Tile(unsigned int v) : r(v) {} };
+}
+__global__ void k(unsigned int *o) { ns::Tile<32, ns::G> t(5u); o[0] = t.r; }
+"#,
+    );
+    assert_hir(&out, "(construct ns::Tile<32, ns::G>::Tile 5u32)");
+}

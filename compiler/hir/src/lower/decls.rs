@@ -1330,16 +1330,9 @@ impl<'a> Lowerer<'a> {
             }
             return None;
         }
-        let class_name = class.and_then(|r| self.m.types.record(r)).map(|r| {
-            r.name
-                .rsplit("::")
-                .next()
-                .unwrap_or("")
-                .split('<')
-                .next()
-                .unwrap_or("")
-                .to_string()
-        });
+        let class_name = class
+            .and_then(|r| self.m.types.record(r))
+            .map(|r| unqualified_class_name(&r.name).to_string());
         let is_ctor =
             class.is_some() && f.specs.ty.is_none() && class_name.as_deref() == Some(name.as_str());
         let exec = Self::exec_of(&f.specs);
@@ -1539,4 +1532,11 @@ impl<'a> Lowerer<'a> {
 
 fn members_is_none(r: &ast::Record) -> bool {
     r.members.is_none()
+}
+
+/// A class's name without namespaces and template arguments: `ns::Tile<4, ns::G>` -> `Tile`
+/// (template arguments may themselves contain `::`, so they are cut off first).
+pub(crate) fn unqualified_class_name(name: &str) -> &str {
+    let plain = name.split('<').next().unwrap_or(name);
+    plain.rsplit("::").next().unwrap_or(plain)
 }

@@ -1,6 +1,6 @@
 //! Function bodies and statements.
 
-use super::decls::last_name;
+use super::decls::{last_name, unqualified_class_name};
 use super::{FnState, Lowerer};
 use crate::ir::{
     Block, Expr, ExprKind, Local, LocalId, Stmt, StmtKind, SwitchCase, Unroll, ValueCategory,
@@ -896,10 +896,4 @@ fn item_span(item: &ast::Item) -> Span {
         ast::Item::HostCode(h) => h.span,
         ast::Item::Empty(s) => *s,
     }
-}
-
-/// A class's name without namespaces and template arguments: `ns::Tile<4, void>` -> `Tile`.
-fn unqualified_class_name(name: &str) -> &str {
-    let plain = name.split('<').next().unwrap_or(name);
-    plain.rsplit("::").next().unwrap_or(plain)
 }
