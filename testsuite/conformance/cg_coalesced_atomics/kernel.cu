@@ -2,8 +2,7 @@
 // value claim a slot of a compacted output with one atomicAdd per coalesced group (warp-aggregated
 // atomics, CUDA samples style): the group's rank 0 reserves size() slots and broadcasts the base
 // with shfl. Each thread also records its group's size, its rank, a ballot packed by rank,
-// shfl_up / shfl_down by rank, cg::reduce and cg::exclusive_scan over the partial group, and
-// labeled_partition / binary_partition of the coalesced group.
+// shfl_up / shfl_down by rank, and cg::reduce and cg::exclusive_scan over the partial group.
 // The block (100 threads) ends with a partial warp.
 #include <cooperative_groups.h>
 #include <cooperative_groups/reduce.h>
@@ -19,7 +18,7 @@ extern "C" __global__ void cg_coalesced_atomics(const int *in, int n, int *count
         return;
     }
     int v = in[gid];
-    int *o = info + gid * 10;
+    int *o = info + gid * 8;
     if (v > 0) {
         cg::coalesced_group active = cg::coalesced_threads();
         int base = 0;
@@ -39,10 +38,6 @@ extern "C" __global__ void cg_coalesced_atomics(const int *in, int n, int *count
         o[5] = cg::reduce(active, v, cg::plus<int>());
         o[6] = cg::exclusive_scan(active, v);
         o[7] = active.any(v > 8) * 2 + active.all(v < 9);
-        cg::coalesced_group same = cg::labeled_partition(active, v % 3);
-        o[8] = (int)(same.size() * 100 + same.thread_rank());
-        cg::coalesced_group big = cg::binary_partition(active, v > 5);
-        o[9] = cg::reduce(big, v, cg::plus<int>());
     } else {
         cg::coalesced_group idle = cg::coalesced_threads();
         o[0] = -(int)idle.size();
