@@ -390,6 +390,10 @@ __device__ __forceinline__ grid_group this_grid() {
     return grid_group();
 }
 
+/* cg::sync(grid): the grid barrier, unavailable like grid_group::sync() (declared without a
+   body; a call is a compile-time error at the call). */
+__device__ void sync(const grid_group &g);
+
 /* Free forms of the group methods. */
 template <class GroupT>
 __device__ __forceinline__ void sync(const GroupT &g) {

@@ -486,6 +486,20 @@ __global__ void k() { cooperative_groups::this_grid().sync(); }
         "{:?}",
         bad.errors
     );
+    // The free form too, while cg::sync of other groups stays available.
+    let free = compile(
+        r#"
+#include <cooperative_groups.h>
+namespace cg = cooperative_groups;
+__global__ void k() { cg::sync(cg::this_thread_block()); cg::sync(cg::this_grid()); }
+"#,
+    );
+    assert_eq!(free.errors.len(), 1, "{:?}", free.errors);
+    assert!(
+        free.errors[0].starts_with("unsupported: `cooperative_groups::sync`"),
+        "{:?}",
+        free.errors
+    );
 }
 
 #[test]

@@ -4,11 +4,13 @@
 //! the call, with the reason, instead of a silent no-op or an error from a backend.
 
 /// `(name as the HIR prints it, why cwcc cannot provide it)`.
-const UNAVAILABLE_BUILTINS: &[(&str, &str)] = &[(
-    "cooperative_groups::grid_group::sync",
-    "a grid-wide barrier needs a cooperative launch (cudaLaunchCooperativeKernel), which cwcc does not do; \
-     split the kernel at the barrier into two launches",
-)];
+const UNAVAILABLE_BUILTINS: &[(&str, &str)] = &[
+    ("cooperative_groups::grid_group::sync", GRID_SYNC),
+    ("cooperative_groups::sync", GRID_SYNC),
+];
+
+const GRID_SYNC: &str = "a grid-wide barrier needs a cooperative launch (cudaLaunchCooperativeKernel), which cwcc does not do; \
+     split the kernel at the barrier into two launches";
 
 /// Why the bundled builtin `name` cannot be used, if it is one of the unavailable ones.
 pub fn unavailable_builtin(name: &str) -> Option<&'static str> {
