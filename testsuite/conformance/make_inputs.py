@@ -548,6 +548,28 @@ def fp16_math(r):
                                      11.0, -11.0, 0.5])}
 
 
+def cg_tile_reduce(r):
+    return {"in0": (ints(r, 0, 64 * 64 - 1, 1200) / np.float32(64)).astype(f32),
+            "in1": ints(r, -1000, 1000, 1200)}
+
+
+def cg_tile_shuffles(r):
+    return {"in0": ints(r, 0, 100, 288)}
+
+
+def cg_block_scan(r):
+    return {"in0": ints(r, -50, 100, 1024),
+            "in1": (ints(r, 0, 255, 1024) / np.float32(16)).astype(f32)}
+
+
+def cg_coalesced_atomics(r):
+    return {"in0": ints(r, -10, 10, 390)}
+
+
+def cg_memcpy_async(r):
+    return {"in0": uni(r, -4, 4, 500), "in1": ints(r, 0, 255, 592, u8)}
+
+
 CASES = {name: fn for name, fn in list(globals().items()) if callable(fn) and (HERE / name / "kernel.cu").exists()}
 
 

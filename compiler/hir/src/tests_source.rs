@@ -411,3 +411,161 @@ __global__ void k(unsigned long *o) { o[0] = __builtin_offsetof(Record, tail); }
     let bad = compile("struct R { int a; };\nstatic_assert(__builtin_offsetof(R, b) == 0, \"b\");");
     assert_eq!(bad.errors, ["no member named `b` in `R`"]);
 }
+
+#[test]
+fn base_class_initializers_construct_the_base_subobject() {
+    let out = compile_ok(
+        r#"
+struct Base { int a; __device__ Base(int v) : a(v) {} };
+struct Derived : public Base { int b; __device__ Derived(int v) : Base(v + 1), b(v) {} };
+__global__ void k(int *o) { Derived d(3); o[0] = d.a + d.b; }
+"#,
+    );
+    assert_hir(
+        &out,
+        "(store (field (deref (load this)) base) (construct Base::Base (add (load v) 1)))",
+    );
+}
+
+#[test]
+fn derived_objects_convert_to_their_bases() {
+    let out = compile_ok(
+        r#"
+struct Base { int a; __device__ int get() const { return a; } };
+struct Mid : Base { int m; };
+struct Derived : Mid { int b; };
+__device__ int by_ref(const Base &b) { return b.get(); }
+__device__ int by_value(Base b) { return b.a; }
+__global__ void k(int *o) {
+    Derived d;
+    d.a = 1;
+    o[0] = by_ref(d) + by_value(d);
+}
+"#,
+    );
+    assert_hir(&out, "(field (field d base) base)");
+}
+
+#[test]
+fn member_functions_hide_inherited_ones_of_the_same_name() {
+    let out = compile_ok(
+        r#"
+struct Base { __device__ int size() const { return 1; } };
+struct Derived : Base {
+    __device__ int size() const { return 2; }
+    template <typename T> __device__ T twice(T v) const { return v + v; }
+};
+__global__ void k(int *o) { Derived d; o[0] = d.size() + d.twice(3); }
+"#,
+    );
+    assert_hir(&out, "call Derived::size");
+}
+
+#[test]
+fn deduction_through_a_qualified_class_template_with_a_default_argument() {
+    let out = compile_ok(
+        r#"
+namespace ns { template <unsigned int N, typename P = void> struct Tile { int v; }; }
+template <unsigned int N> __device__ unsigned int width(const ns::Tile<N> &t) { return N; }
+__global__ void k(unsigned int *o) { ns::Tile<8> t; o[0] = width(t); }
+"#,
+    );
+    assert_hir(&out, "width<8>");
+}
+
+#[test]
+fn namespace_aliases_reach_the_hir() {
+    let out = compile_ok(
+        r#"
+namespace outer { namespace inner { __device__ int two() { return 2; } } }
+namespace oi = outer::inner;
+__global__ void k(int *o) { o[0] = oi::two(); }
+"#,
+    );
+    assert_hir(&out, "call outer::inner::two");
+}
+
+#[test]
+fn cooperative_groups_compile_and_grid_sync_is_an_error_at_the_call() {
+    let out = compile_ok(
+        r#"
+#include <cooperative_groups.h>
+#include <cooperative_groups/reduce.h>
+namespace cg = cooperative_groups;
+__global__ void k(int *o) {
+    cg::thread_block b = cg::this_thread_block();
+    cg::thread_block_tile<16> t = cg::tiled_partition<16>(b);
+    o[b.thread_rank()] = cg::reduce(t, (int)t.thread_rank(), cg::plus<int>());
+}
+"#,
+    );
+    assert_hir(
+        &out,
+        "cooperative_groups::reduce<16, void, int, cooperative_groups::plus<int>>",
+    );
+    let bad = compile(
+        r#"
+#include <cooperative_groups.h>
+__global__ void k() { cooperative_groups::this_grid().sync(); }
+"#,
+    );
+    assert_eq!(bad.errors.len(), 1, "{:?}", bad.errors);
+    assert!(
+        bad.errors[0].starts_with("unsupported: `cooperative_groups::grid_group::sync`"),
+        "{:?}",
+        bad.errors
+    );
+    // The free form too, while cg::sync of other groups stays available.
+    let free = compile(
+        r#"
+#include <cooperative_groups.h>
+namespace cg = cooperative_groups;
+__global__ void k() { cg::sync(cg::this_thread_block()); cg::sync(cg::this_grid()); }
+"#,
+    );
+    assert_eq!(free.errors.len(), 1, "{:?}", free.errors);
+    assert!(
+        free.errors[0].starts_with("unsupported: `cooperative_groups::sync`"),
+        "{:?}",
+        free.errors
+    );
+}
+
+#[test]
+fn a_class_template_names_its_own_instance_with_explicit_arguments() {
+    let out = compile_ok(
+        r#"
+template <unsigned int N, typename P = void>
+struct Tile {
+    int r;
+    __device__ Tile(int v) : r(v) {}
+    __device__ Tile(const Tile<N, void> &t) : r(t.r + 1) {}
+};
+__global__ void k(int *o) {
+    Tile<4> a(3);
+    Tile<4, int> b = a;
+    o[0] = a.r + b.r;
+}
+"#,
+    );
+    assert_hir(
+        &out,
+        "fn Tile<4, int>::Tile(this: ptr<generic, Tile<4, int>>, t: ref<const Tile<4, void>>)",
+    );
+}
+
+#[test]
+fn constructors_of_instances_whose_arguments_are_qualified_names() {
+    // The instance's name `ns::Tile<32, ns::G>` contains `::` inside its template arguments.
+    let out = compile_ok(
+        r#"
+namespace ns {
+struct G { unsigned int m; };
+template <unsigned int Size, typename ParentT = void>
+struct Tile { unsigned int r; __device__ Tile(unsigned int v) : r(v) {} };
+}
+__global__ void k(unsigned int *o) { ns::Tile<32, ns::G> t(5u); o[0] = t.r; }
+"#,
+    );
+    assert_hir(&out, "(construct ns::Tile<32, ns::G>::Tile 5u32)");
+}

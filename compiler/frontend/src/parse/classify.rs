@@ -126,6 +126,8 @@ struct Scope {
     parent: Option<usize>,
     /// A class scope whose names are visible too (bodies of out-of-class member functions).
     extra: Option<usize>,
+    /// Namespaces named by `using namespace N;` in this scope: their names are visible here.
+    using: Vec<usize>,
     names: HashMap<String, NameKind>,
     children: HashMap<String, usize>,
 }
@@ -207,6 +209,7 @@ pub fn classify<'a>(
             name: String::new(),
             parent: None,
             extra: None,
+            using: Vec::new(),
             names: HashMap::new(),
             children: HashMap::new(),
         }],
@@ -262,6 +265,7 @@ impl<'a> Classifier<'a, '_> {
             name: name.to_string(),
             parent: Some(parent),
             extra: None,
+            using: Vec::new(),
             names: HashMap::new(),
             children: HashMap::new(),
         });
@@ -306,6 +310,9 @@ impl<'a> Classifier<'a, '_> {
                     return Some(k);
                 }
             }
+            if let Some(k) = scope.using.iter().find_map(|&u| self.lookup_in(u, name)) {
+                return Some(k);
+            }
             s = scope.parent;
             guard += 1;
             if guard > 10_000 {
@@ -320,16 +327,50 @@ impl<'a> Classifier<'a, '_> {
         self.scopes.get(scope)?.names.get(name).copied()
     }
 
-    /// The scope a name followed by `::` denotes, searching outwards.
+    /// The scope a name followed by `::` denotes, searching outwards (and through the
+    /// namespaces of `using namespace` directives).
     fn lookup_scope(&self, name: &str) -> Option<usize> {
         let mut s = Some(self.cur_scope());
         while let Some(id) = s {
             if let Some(&c) = self.scopes[id].children.get(name) {
                 return Some(c);
             }
+            let used = self.scopes[id]
+                .using
+                .iter()
+                .find_map(|&u| self.scopes[u].children.get(name).copied());
+            if used.is_some() {
+                return used;
+            }
             s = self.scopes[id].parent;
         }
         None
+    }
+
+    /// `using namespace A::B;` at `i` (the `using`): makes the names of that namespace visible
+    /// in the current scope. An unknown namespace is left to the later stages to report.
+    fn using_directive(&mut self, i: usize) {
+        let mut j = i + 2;
+        if is_punct(self.raw.get(j), Punct::ColonColon) {
+            j += 1;
+        }
+        let mut scope: Option<usize> = None;
+        while let Some(t) = self.raw.get(j).filter(|t| t.kind == TokenKind::Ident) {
+            scope = match scope {
+                None => self.lookup_scope(&t.text),
+                Some(s) => self.scopes[s].children.get(&t.text).copied(),
+            };
+            if scope.is_none() || !is_punct(self.raw.get(j + 1), Punct::ColonColon) {
+                break;
+            }
+            j += 2;
+        }
+        if let Some(target) = scope.filter(|&t| self.scopes[t].kind == ScopeKind::Namespace) {
+            let here = self.decl_scope();
+            if !self.scopes[here].using.contains(&target) {
+                self.scopes[here].using.push(target);
+            }
+        }
     }
 
     fn decl_state(&mut self) -> &mut DeclState {
@@ -924,6 +965,9 @@ impl<'a> Classifier<'a, '_> {
                 }
             }
             Kw::Using => {
+                if next.is_some_and(|n| n.is_ident("namespace")) {
+                    self.using_directive(i);
+                }
                 if let (Some(n), true) = (next, is_punct(self.raw.get(i + 2), Punct::Assign)) {
                     if n.kind == TokenKind::Ident {
                         let templ = self.decl_state_ref().template_scopes > 0;

@@ -27,6 +27,7 @@
 
 pub mod actions;
 pub mod classify;
+pub mod ns_alias;
 pub mod tok;
 
 lalrpop_util::lalrpop_mod!(
@@ -60,7 +61,8 @@ pub fn parse(
         .filter(|d| d.severity == crate::diag::Severity::Error)
         .filter_map(|d| d.primary.as_ref().map(|(s, _)| sources.user_span(*s)))
         .collect();
-    let classified = classify::classify(tokens, sources, diags);
+    let tokens = ns_alias::expand_namespace_aliases(tokens);
+    let classified = classify::classify(&tokens, sources, diags);
     let parser = grammar::ChunkParser::new();
     let mut frames: Vec<Frame> = vec![Frame {
         group: None,

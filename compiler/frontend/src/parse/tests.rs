@@ -570,3 +570,10 @@ fn defaulted_and_deleted_special_members_without_specifiers() {
     assert_eq!(out.matches(" = default").count(), 1, "{out}");
     assert_eq!(out.matches(" = delete").count(), 1, "{out}");
 }
+
+#[test]
+fn using_namespace_makes_type_and_template_names_visible() {
+    let out = ok("namespace ns { struct S { int x; }; template <int N> struct T { int y; }; namespace in { struct U { int z; }; } }\nusing namespace ns;\n__device__ int f() { S s; T<4> t; in::U u; return s.x + t.y + u.z; }\n__device__ int g() { using namespace ns::in; U u; return u.z; }");
+    assert!(out.contains("Var s"), "{out}");
+    assert!(out.contains("Var u"), "{out}");
+}

@@ -79,18 +79,8 @@ impl Default for PpConfig {
 /// one of these prefixes is an error ("unsupported: <NAME> (library not supported by cwcc)"),
 /// reported before any search so that a stray copy of the header cannot hide the problem.
 pub const UNSUPPORTED_HEADER_PREFIXES: &[&str] = &[
-    "thrust/",
-    "cub/",
-    "cublas",
-    "cufft",
-    "cusparse",
-    "cusolver",
-    "curand.h",
-    "cudnn",
-    "nccl",
-    "cutlass/",
-    "mma.h",
-    "cooperative_groups",
+    "thrust/", "cub/", "cublas", "cufft", "cusparse", "cusolver", "curand.h", "cudnn", "nccl",
+    "cutlass/", "mma.h",
 ];
 
 /// Deepest allowed `#include` nesting.

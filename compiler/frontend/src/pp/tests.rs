@@ -315,14 +315,14 @@ fn includes_quotes_dirs_and_builtins() {
 
 #[test]
 fn missing_and_unsupported_headers() {
-    let out = run("#include \"nope.h\"\n#include <thrust/device_vector.h>\n#include <cublas_v2.h>\n#include <cooperative_groups.h>\nint x;");
+    let out = run("#include \"nope.h\"\n#include <thrust/device_vector.h>\n#include <cublas_v2.h>\n#include <cub/cub.cuh>\nint x;");
     assert_eq!(
         out.errors(),
         vec![
             "cannot find include file `nope.h`",
             "unsupported: <thrust/device_vector.h> (library not supported by cwcc)",
             "unsupported: <cublas_v2.h> (library not supported by cwcc)",
-            "unsupported: <cooperative_groups.h> (library not supported by cwcc)",
+            "unsupported: <cub/cub.cuh> (library not supported by cwcc)",
         ]
     );
     let first = out.diags.iter().next().unwrap();

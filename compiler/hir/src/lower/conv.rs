@@ -238,6 +238,11 @@ impl Lowerer<'_> {
                 }
                 return if is_const { Some(Rank::Exact) } else { None };
             }
+            if self.base_path(e.ty, pointee).is_some() {
+                // Binding to a base class subobject (derived-to-base conversion).
+                let mutable = matches!(e.cat, ValueCategory::LValue { mutable: true, .. });
+                return (mutable || is_const).then_some(Rank::Conversion);
+            }
             if !is_const {
                 return None;
             }
@@ -272,6 +277,9 @@ impl Lowerer<'_> {
         }
         if e.ty == to {
             return Some(Rank::Exact);
+        }
+        if self.base_path(e.ty, to).is_some() {
+            return Some(Rank::Conversion);
         }
         if self.find_conversion_op(e, to, false).is_some() {
             return Some(Rank::UserDefined);
@@ -354,6 +362,11 @@ impl Lowerer<'_> {
         }
         if let Type::Reference { pointee, is_const } = self.m.types.get(to) {
             return self.bind_reference(e, pointee, is_const, what);
+        }
+        if let Some(path) = self.base_path(e.ty, to) {
+            let span = e.span;
+            let sub = self.field_path(e, &path, span);
+            return self.rvalue(sub);
         }
         let e = match self.apply_conversion_op(e, to, false) {
             Ok(converted) => return self.convert_implicit(converted, to, what),
@@ -515,6 +528,34 @@ impl Lowerer<'_> {
     }
 
     /// Changes a pointer's pointee type, constness or address space.
+    /// The field path from a class `from` to its (direct or indirect) base class `to`: base
+    /// subobjects are the leading fields `base`, `base.1`, ... `None` when `to` is not a base.
+    pub fn base_path(&self, from: TypeId, to: TypeId) -> Option<Vec<u32>> {
+        self.base_path_depth(from, to, 0)
+    }
+
+    fn base_path_depth(&self, from: TypeId, to: TypeId, depth: u32) -> Option<Vec<u32>> {
+        if from == to || depth > 64 {
+            return None;
+        }
+        self.m.types.as_record(to)?;
+        let rid = self.m.types.as_record(from)?;
+        let rec = self.m.types.record(rid)?;
+        for (i, f) in rec.fields.iter().enumerate() {
+            if f.name != "base" && !f.name.starts_with("base.") {
+                continue;
+            }
+            if f.ty == to {
+                return Some(vec![i as u32]);
+            }
+            if let Some(mut rest) = self.base_path_depth(f.ty, to, depth + 1) {
+                rest.insert(0, i as u32);
+                return Some(rest);
+            }
+        }
+        None
+    }
+
     fn adjust_pointer(
         &mut self,
         e: Expr,
@@ -563,6 +604,11 @@ impl Lowerer<'_> {
     /// Binds a reference of type `T&` / `const T&` to `e`, giving the address.
     pub fn bind_reference(&mut self, e: Expr, pointee: TypeId, is_const: bool, what: &str) -> Expr {
         let span = e.span;
+        // A reference to a base class binds to the base subobject.
+        let e = match self.base_path(e.ty, pointee) {
+            Some(path) => self.field_path(e, &path, span),
+            None => e,
+        };
         let ptr_ty = self.m.types.intern(Type::Pointer {
             pointee,
             space: AddrSpace::Generic,

@@ -771,6 +771,14 @@ impl<'a> Lowerer<'a> {
                         ..RecordInfo::default()
                     },
                 );
+                // A class template instance is known before its members are defined, so that
+                // its members can name it with explicit arguments (`Tile<N, void>` inside
+                // `Tile`), as they can with the injected class name.
+                if let Some((id, args)) = &origin {
+                    if let Some(c) = self.class_templates.get_mut(id.0 as usize) {
+                        c.instances.insert(args.clone(), t);
+                    }
+                }
                 rid
             }
         };
@@ -1322,16 +1330,9 @@ impl<'a> Lowerer<'a> {
             }
             return None;
         }
-        let class_name = class.and_then(|r| self.m.types.record(r)).map(|r| {
-            r.name
-                .rsplit("::")
-                .next()
-                .unwrap_or("")
-                .split('<')
-                .next()
-                .unwrap_or("")
-                .to_string()
-        });
+        let class_name = class
+            .and_then(|r| self.m.types.record(r))
+            .map(|r| unqualified_class_name(&r.name).to_string());
         let is_ctor =
             class.is_some() && f.specs.ty.is_none() && class_name.as_deref() == Some(name.as_str());
         let exec = Self::exec_of(&f.specs);
@@ -1466,6 +1467,9 @@ impl<'a> Lowerer<'a> {
                 if conversion_target.is_some() {
                     info.conversions.push(id);
                 }
+            }
+            self.hide_inherited_methods(r, &name);
+            if let Some(info) = self.records.get_mut(&r) {
                 info.methods.entry(name).or_default().push(Callee::Fn(id));
             }
         } else {
@@ -1499,8 +1503,40 @@ impl<'a> Lowerer<'a> {
             Err(e) => self.report_eval_error(e, "static_assert condition"),
         }
     }
+
+    /// C++ name hiding: a member function declared in class `rid` hides the members of the
+    /// same name that `rid` inherited from its bases (they stay callable as `Base::name`).
+    pub fn hide_inherited_methods(&mut self, rid: RecordId, name: &str) {
+        let Some(list) = self.records.get(&rid).and_then(|i| i.methods.get(name)) else {
+            return;
+        };
+        let keep: Vec<Callee> = list
+            .iter()
+            .filter(|c| match c {
+                Callee::Fn(id) => self
+                    .fn_decls
+                    .get(id.0 as usize)
+                    .is_some_and(|d| d.class == Some(rid)),
+                Callee::Template(id) => self
+                    .fn_templates
+                    .get(id.0 as usize)
+                    .is_some_and(|t| t.class == Some(rid)),
+            })
+            .cloned()
+            .collect();
+        if let Some(info) = self.records.get_mut(&rid) {
+            info.methods.insert(name.to_string(), keep);
+        }
+    }
 }
 
 fn members_is_none(r: &ast::Record) -> bool {
     r.members.is_none()
+}
+
+/// A class's name without namespaces and template arguments: `ns::Tile<4, ns::G>` -> `Tile`
+/// (template arguments may themselves contain `::`, so they are cut off first).
+pub(crate) fn unqualified_class_name(name: &str) -> &str {
+    let plain = name.split('<').next().unwrap_or(name);
+    plain.rsplit("::").next().unwrap_or(plain)
 }

@@ -2057,6 +2057,14 @@ impl<'a> Lowerer<'a> {
             );
             return self.err_expr(span);
         }
+        let d = &self.fn_decls[chosen.0 as usize];
+        if d.system && d.ast.body.is_none() {
+            if let Some(why) = super::unavailable::unavailable_builtin(&name) {
+                let msg = format!("unsupported: `{name}`: {why}");
+                self.error(msg, span);
+                return self.err_expr(span);
+            }
+        }
         // Implicit double: a float argument converted to a double parameter next to an
         // unsuffixed literal.
         if lit_double {

@@ -15,6 +15,7 @@ mod exprs;
 mod overload;
 mod stmts;
 mod templates;
+mod unavailable;
 
 use crate::ir::{FuncId, Function, FunctionKind, Local, LocalId, Module};
 use crate::scope::{BlockScopes, Callee, ClassTemplateId, Ctx, FnDeclId, SymbolTable, TArg};

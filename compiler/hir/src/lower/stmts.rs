@@ -1,12 +1,12 @@
 //! Function bodies and statements.
 
-use super::decls::last_name;
+use super::decls::{last_name, unqualified_class_name};
 use super::{FnState, Lowerer};
 use crate::ir::{
     Block, Expr, ExprKind, Local, LocalId, Stmt, StmtKind, SwitchCase, Unroll, ValueCategory,
 };
 use crate::scope::{FnDeclId, LocalSymbol, Symbol};
-use crate::types::{AddrSpace, Type};
+use crate::types::{AddrSpace, Type, TypeId};
 use cwcc_frontend::ast::{self, StmtKind as S};
 use cwcc_frontend::source::Span;
 
@@ -122,7 +122,10 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             let name = last_name(&mi.name);
-            let Some(path) = self.find_field(obj.ty, name, 0) else {
+            let found = self
+                .find_field(obj.ty, name, 0)
+                .or_else(|| self.base_field(obj.ty, name).map(|i| vec![i]));
+            let Some(path) = found else {
                 let msg = format!("no member named `{name}` to initialize");
                 self.error(msg, mi.name.span);
                 continue;
@@ -162,6 +165,25 @@ impl<'a> Lowerer<'a> {
             });
         }
         out
+    }
+
+    /// The field holding the direct base class called `name` (a base initializer
+    /// `Derived() : Base(args)`): bases are the leading fields `base`, `base.1`, ...
+    fn base_field(&self, ty: TypeId, name: &str) -> Option<u32> {
+        let rid = self.m.types.as_record(ty)?;
+        let rec = self.m.types.record(rid)?;
+        rec.fields
+            .iter()
+            .position(|f| {
+                (f.name == "base" || f.name.starts_with("base."))
+                    && self
+                        .m
+                        .types
+                        .as_record(f.ty)
+                        .and_then(|b| self.m.types.record(b))
+                        .is_some_and(|b| unqualified_class_name(&b.name) == name)
+            })
+            .map(|i| i as u32)
     }
 
     /// Lowers a block in a new scope.

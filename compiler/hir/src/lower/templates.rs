@@ -75,6 +75,7 @@ impl<'a> Lowerer<'a> {
                 });
                 match class {
                     Some(rid) => {
+                        self.hide_inherited_methods(rid, &name);
                         if let Some(info) = self.records.get_mut(&rid) {
                             info.methods
                                 .entry(name)
@@ -670,16 +671,14 @@ impl<'a> Lowerer<'a> {
                 }
             };
         }
-        if let (Some(patterns), 1) = (&last.template_args, q.segments.len()) {
-            let scope = self.ctx.scope.clone();
-            let cid = self.symbols.lookup(&scope, &last.ident.name).and_then(|s| {
-                s.iter().find_map(|s| {
-                    if let Symbol::ClassTemplate(c) = s {
-                        Some(*c)
-                    } else {
-                        None
-                    }
-                })
+        if let Some(patterns) = &last.template_args {
+            // `Tmpl<P...>` or a qualified `ns::Tmpl<P...>`.
+            let cid = self.resolve_qualified(q).iter().find_map(|s| {
+                if let Symbol::ClassTemplate(c) = s {
+                    Some(*c)
+                } else {
+                    None
+                }
             });
             let Some(cid) = cid else { return true };
             let Some(rid) = self.m.types.as_record(ty) else {

@@ -150,6 +150,9 @@ impl WaitKind {
     }
 }
 
+/// Where lanes execute `__activemask()` together: the statement and the call sites above it.
+type ActiveMaskSite = (usize, Vec<(usize, usize)>);
+
 #[derive(Clone, Copy, Debug)]
 struct Wait {
     kind: WaitKind,
@@ -582,13 +585,30 @@ impl<'m> Block<'_, 'm> {
         Ok(results)
     }
 
+    /// Where each caller of thread `index`'s current function stands: its innermost statement
+    /// list and position in it (the call being executed).
+    fn call_sites(&self, index: usize) -> Vec<(usize, usize)> {
+        let Some(thread) = self.threads.get(index) else {
+            return Vec::new();
+        };
+        let callers = thread.frames.len().saturating_sub(1);
+        thread.frames[..callers]
+            .iter()
+            .filter_map(|f| f.cursors.last())
+            .map(|c| (c.stmts.as_ptr() as usize, c.next))
+            .collect()
+    }
+
     fn resolve_active_mask(&mut self) -> bool {
         let count = self.threads.len();
         let mut released = false;
         for warp in 0..count.div_ceil(32) {
             let first = warp * 32;
             let lanes = 0..(count - first).min(32);
-            let mut groups: Vec<(usize, u32)> = Vec::new();
+            // Lanes execute `__activemask()` together when they reach the same statement
+            // through the same call sites (a function called from two divergent branches
+            // runs separately for each, as it does inlined on a GPU).
+            let mut groups: Vec<(ActiveMaskSite, u32)> = Vec::new();
             for lane in lanes.clone() {
                 if let Some(Wait {
                     kind: WaitKind::ActiveMask,
@@ -596,9 +616,10 @@ impl<'m> Block<'_, 'm> {
                     ..
                 }) = self.wait_of(first + lane)
                 {
-                    match groups.iter_mut().find(|(s, _)| *s == stmt) {
+                    let key = (stmt, self.call_sites(first + lane));
+                    match groups.iter_mut().find(|(k, _)| *k == key) {
                         Some((_, mask)) => *mask |= 1 << lane,
-                        None => groups.push((stmt, 1 << lane)),
+                        None => groups.push((key, 1 << lane)),
                     }
                 }
             }

@@ -879,3 +879,59 @@ fn converged_lanes_run_in_lock_step() {
     .unwrap();
     assert_eq!(u32s(&memory, out, 1), vec![8 + 16 + 24]);
 }
+
+/// One helper reading `__activemask()`, called from both sides of a branch on odd lanes.
+const ACTIVEMASK_CALLS: &str = r#"module phase simt
+fn fn0 "mask"() -> i32 {
+  %v0: i32 = active_mask
+  return %v0
+}
+
+fn fn1 "split"(%v0: ptr<global>) {
+  %v1: i32 = thread_id.x
+  %v2: i32 = const 1
+  %v3: i32 = and %v1, %v2
+  %v4: i1 = cmp.eq %v3, %v2
+  %v5: i64 = zext %v1
+  %v6: i64 = const 4
+  %v7: i64 = mul %v5, %v6
+  %v8: ptr<global> = ptradd %v0, %v7
+  if %v4 {
+    %v9: i32 = call fn0()
+    store %v8, %v9 align 4
+  } else {
+    %v10: i32 = call fn0()
+    store %v8, %v10 align 4
+  }
+  return
+}
+
+kernel "split" = fn1("out": ptr<global>) static_shared 0
+"#;
+
+#[test]
+fn activemask_in_a_function_called_from_divergent_branches() {
+    let m = module(ACTIVEMASK_CALLS);
+    let mut memory = Memory::new();
+    let pout = memory.alloc(4 * 32).unwrap();
+    launch(
+        &m,
+        "split",
+        [1, 1, 1],
+        [32, 1, 1],
+        0,
+        &[ArgValue::Ptr(pout)],
+        &mut memory,
+    )
+    .unwrap();
+    let out = u32s(&memory, pout, 32);
+    for (lane, mask) in out.iter().enumerate() {
+        // Each side of the branch runs the helper on its own lanes only.
+        let expected = if lane % 2 == 1 {
+            0xaaaa_aaaa
+        } else {
+            0x5555_5555
+        };
+        assert_eq!(*mask, expected, "lane {lane}");
+    }
+}
