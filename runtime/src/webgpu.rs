@@ -525,6 +525,26 @@ impl WebGpuDevice {
     }
 }
 
+/// Which of wgpu's shader runtime checks to add (`None`: all of them, wgpu's default).
+///
+/// By default only the integer division guard: wgpu's bounds checks and its bound on every
+/// loop's iteration count cost 2.4x on the tiled matmul on an H100 (60.6 ms with them, 35.4 ms
+/// with bounds checks alone, 25.6 ms without either), and CUDA checks neither.
+/// `CWCC_WGPU_CHECKS=all|bounds|none` chooses (`bounds`: bounds checks, no loop bound).
+fn shader_runtime_checks() -> Option<wgpu::ShaderRuntimeChecks> {
+    // SAFETY (of `all(false)`): see the caller.
+    let mut checks = unsafe { wgpu::ShaderRuntimeChecks::all(false) };
+    checks.int_div_checks = true;
+    match std::env::var("CWCC_WGPU_CHECKS").as_deref() {
+        Ok("all") => None,
+        Ok("bounds") => {
+            checks.bounds_checks = true;
+            Some(checks)
+        }
+        _ => Some(checks),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{KernelArg, Runtime};
@@ -642,25 +662,5 @@ kernel \"ballot\" = fn0(\"out\": ptr<global>) static_shared 0
             err.contains("warp collectives") && err.contains(&format!("{}", 12 * threads)),
             "{err}"
         );
-    }
-}
-
-/// Which of wgpu's shader runtime checks to add (`None`: all of them, wgpu's default).
-///
-/// By default only the integer division guard: wgpu's bounds checks and its bound on every
-/// loop's iteration count cost 2.4x on the tiled matmul on an H100 (60.6 ms with them, 35.4 ms
-/// with bounds checks alone, 25.6 ms without either), and CUDA checks neither.
-/// `CWCC_WGPU_CHECKS=all|bounds|none` chooses (`bounds`: bounds checks, no loop bound).
-fn shader_runtime_checks() -> Option<wgpu::ShaderRuntimeChecks> {
-    // SAFETY (of `all(false)`): see the caller.
-    let mut checks = unsafe { wgpu::ShaderRuntimeChecks::all(false) };
-    checks.int_div_checks = true;
-    match std::env::var("CWCC_WGPU_CHECKS").as_deref() {
-        Ok("all") => None,
-        Ok("bounds") => {
-            checks.bounds_checks = true;
-            Some(checks)
-        }
-        _ => Some(checks),
     }
 }
