@@ -255,9 +255,9 @@ fn conformance_cases_match_cuda_on_wasm_with_simd128() {
     run_suite("wasm-simd", "known_failures_wasm.txt", true);
 }
 
-#[test]
-fn conformance_cases_match_cuda_on_vulkan() {
-    // CI installs Mesa's lavapipe; elsewhere a machine may have no Vulkan at all.
+/// Runs the suite on Vulkan as `backend` (`vulkan` or `vulkan-soft-denormals`), when the
+/// machine has a Vulkan device (CI installs Mesa's lavapipe; elsewhere there may be none).
+fn run_vulkan_suite(backend: &str) {
     let device = match cwcc_runtime::vulkan::VulkanDevice::new() {
         Ok(device) => device.name().to_string(),
         Err(why) => {
@@ -270,24 +270,17 @@ fn conformance_cases_match_cuda_on_vulkan() {
     // reported, not an error.
     let list_device = device.contains("llvmpipe") && device.contains("LLVM 15");
     eprintln!("vulkan device: {device}");
-    run_suite("vulkan", "known_failures_vulkan.txt", list_device);
+    run_suite(backend, "known_failures_vulkan.txt", list_device);
+}
+
+#[test]
+fn conformance_cases_match_cuda_on_vulkan() {
+    run_vulkan_suite("vulkan");
 }
 
 #[test]
 fn conformance_cases_match_cuda_on_vulkan_with_soft_denormals() {
-    let device = match cwcc_runtime::vulkan::VulkanDevice::new() {
-        Ok(device) => device.name().to_string(),
-        Err(why) => {
-            eprintln!("skipped: no Vulkan device ({why})");
-            return;
-        }
-    };
-    let list_device = device.contains("llvmpipe") && device.contains("LLVM 15");
-    run_suite(
-        "vulkan-soft-denormals",
-        "known_failures_vulkan.txt",
-        list_device,
-    );
+    run_vulkan_suite("vulkan-soft-denormals");
 }
 
 #[test]
