@@ -316,6 +316,15 @@ impl Runtime {
         }
     }
 
+    /// Lets kernels flush `f32` subnormals to zero, as nvcc's `-ftz=true` does: on a Vulkan
+    /// device that flushes them, kernels are then compiled without the subnormal emulation
+    /// (faster). Affects kernels compiled after the call; other backends keep subnormals.
+    pub fn set_flush_denormals(&mut self, flush: bool) {
+        if let Device::Vulkan(state) = &mut self.device {
+            state.device.set_flush_denormals(flush);
+        }
+    }
+
     /// Whether kernels run on a GPU: a Vulkan device or WebGPU adapter that is a discrete,
     /// integrated or virtual GPU (not a CPU driver such as lavapipe).
     pub fn is_gpu(&self) -> bool {

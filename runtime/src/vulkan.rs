@@ -111,6 +111,9 @@ pub struct VulkanDevice {
     pipeline_stats: Option<ash::khr::pipeline_executable_properties::Device>,
     /// How to compile kernels for this device.
     spirv_options: cwcc_spirv::SpirvOptions,
+    /// The device flushes f32 subnormals, so kernels get the emulation unless the user
+    /// allows flushing ([`VulkanDevice::set_flush_denormals`]).
+    emulate_denormals: bool,
     limits: vk::PhysicalDeviceLimits,
     timestamps: bool,
     buffers: Vec<Option<Allocation>>,
@@ -191,6 +194,13 @@ fn hash_words(words: &[u32]) -> u64 {
 impl VulkanDevice {
     /// Opens the best Vulkan 1.2 device of this machine (see the module docs). Enables the
     /// Khronos validation layer when `CWCC_VULKAN_VALIDATION=1` is set and the layer exists.
+    /// Allows (`true`) or forbids flushing `f32` subnormals to zero for kernels compiled
+    /// from now on: with `true` a device that flushes them runs kernels without the
+    /// emulation (nvcc's `-ftz=true`).
+    pub fn set_flush_denormals(&mut self, flush: bool) {
+        self.spirv_options.soft_denormals_f32 = self.emulate_denormals && !flush;
+    }
+
     pub fn new() -> Result<VulkanDevice, String> {
         let validation = std::env::var("CWCC_VULKAN_VALIDATION").is_ok_and(|v| v == "1");
         VulkanDevice::with_validation(validation)
@@ -569,6 +579,7 @@ impl VulkanDevice {
             shader_clock,
             pipeline_stats,
             spirv_options,
+            emulate_denormals: soft_denormals_f32,
             limits: props.limits,
             timestamps,
             buffers: Vec::new(),

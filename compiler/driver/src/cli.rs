@@ -130,9 +130,14 @@ pub struct Cli {
     #[arg(long = "lineinfo", alias = "generate-line-info")]
     pub lineinfo: bool,
 
-    /// Use fast math (accepted for nvcc compatibility; cwcc keeps CUDA's accuracy).
+    /// Use fast math (cwcc keeps CUDA's accuracy; it only implies `-ftz=true`).
     #[arg(long = "use_fast_math", alias = "use-fast-math")]
     pub use_fast_math: bool,
+
+    /// Flush f32 subnormals to zero (nvcc's `-ftz`; default false, as in CUDA). With true,
+    /// `-o k.spv` leaves out the emulation that keeps subnormals on drivers that flush them.
+    #[arg(long = "ftz", value_name = "true|false")]
+    pub ftz: Option<bool>,
 
     /// WebAssembly: run thread loops four threads at a time with SIMD128 (clang's spelling).
     /// Off by default: on the benchmark kernels it is still slower than the scalar loops
@@ -251,6 +256,7 @@ const NVCC_VALUE_OPTIONS: &[&str] = &[
     "maxrregcount",
     "cudart",
     "gpu-architecture",
+    "ftz",
 ];
 
 /// nvcc flags without a value, spelled with one dash, that cwcc understands.

@@ -213,7 +213,8 @@ fn write_spirv(
     input: &std::path::Path,
 ) -> Result<Vec<std::path::PathBuf>, String> {
     let module = linked_simt(out, cli)?;
-    let options = cwcc::portable_spirv_options();
+    let mut options = cwcc::portable_spirv_options();
+    options.soft_denormals_f32 = !(cli.ftz == Some(true) || cli.use_fast_math);
     let mut kernels = Vec::new();
     for info in &module.kernels {
         let kernel =

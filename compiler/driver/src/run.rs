@@ -70,6 +70,21 @@ pub struct RunArgs {
     /// Define a macro (`NAME` or `NAME=VALUE`).
     #[arg(short = 'D', value_name = "NAME[=VALUE]")]
     pub defines: Vec<String>,
+    /// Flush f32 subnormals to zero (nvcc's `-ftz`; default false, as in CUDA). With true,
+    /// a Vulkan GPU that flushes them (NVIDIA's driver) runs without cwcc's emulation.
+    #[arg(long = "ftz", value_name = "true|false")]
+    pub ftz: Option<bool>,
+    /// nvcc's fast math; here it only implies `-ftz=true` (cwcc keeps CUDA's accuracy
+    /// otherwise).
+    #[arg(long = "use_fast_math", alias = "use-fast-math")]
+    pub use_fast_math: bool,
+}
+
+impl RunArgs {
+    /// `-ftz=true` or `--use_fast_math`: f32 subnormals may be flushed to zero.
+    fn flush_denormals(&self) -> bool {
+        self.ftz == Some(true) || self.use_fast_math
+    }
 }
 
 /// A parsed `--arg` value.
@@ -268,6 +283,7 @@ fn write_npy(path: &Path, array: &NpyArray) -> Result<(), String> {
 
 /// Compiles or loads the input for the chosen backend.
 fn load(a: &RunArgs, ext: &str) -> Result<Runtime, String> {
+    let flush_denormals = a.flush_denormals();
     if ext == "wasm" {
         let bytes = std::fs::read(&a.input)
             .map_err(|e| format!("cannot read `{}`: {e}", a.input.display()))?;
@@ -291,7 +307,8 @@ fn load(a: &RunArgs, ext: &str) -> Result<Runtime, String> {
         BackendChoice::Vulkan => {
             let mut module = module;
             cwcc::devlib::link_device_library(&mut module, &cwcc::devlib::is_always_native)?;
-            let rt = Runtime::with_vulkan(module).map_err(|e| e.to_string())?;
+            let mut rt = Runtime::with_vulkan(module).map_err(|e| e.to_string())?;
+            rt.set_flush_denormals(flush_denormals);
             if a.verbose {
                 eprintln!("note: running on {}", rt.device_name());
             }
@@ -315,6 +332,7 @@ fn load(a: &RunArgs, ext: &str) -> Result<Runtime, String> {
 /// backend counts only when its device is a GPU (not a CPU driver such as lavapipe) and the
 /// kernel compiles for it; `--verbose` says what was chosen and why the others were not.
 fn auto(a: &RunArgs, module: cwcc_simt::Module) -> Result<Runtime, String> {
+    let flush_denormals = a.flush_denormals();
     let gpu_module = || -> Result<cwcc_simt::Module, String> {
         let mut linked = module.clone();
         cwcc::devlib::link_device_library(&mut linked, &cwcc::devlib::is_always_native)?;
@@ -324,6 +342,7 @@ fn auto(a: &RunArgs, module: cwcc_simt::Module) -> Result<Runtime, String> {
         let kernel = a.kernel.clone();
         move || -> Result<Runtime, String> {
             let mut rt = open(gpu_module()?).map_err(|e| e.to_string())?;
+            rt.set_flush_denormals(flush_denormals);
             if !rt.is_gpu() {
                 return Err(format!("{} is not a GPU", rt.device_name()));
             }

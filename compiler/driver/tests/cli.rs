@@ -211,6 +211,42 @@ fn spirv_output_is_one_valid_module_and_manifest_per_kernel() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Portable `.spv` modules keep f32 subnormals through the emulation (some drivers flush
+/// them); nvcc's `-ftz=true` leaves the emulation out, so the module is smaller.
+#[test]
+fn spirv_output_with_ftz_leaves_out_the_subnormal_emulation() {
+    let file = scratch(
+        "ftz.cu",
+        "__global__ void axpy(float a, const float* x, float* y) {\n\
+           y[threadIdx.x] = a * x[threadIdx.x] + y[threadIdx.x];\n\
+         }\n",
+    );
+    let dir = std::env::temp_dir().join(format!("cwcc-cli-{}-ftz", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let mut sizes = Vec::new();
+    for (name, flags) in [("exact", &[][..]), ("ftz", &["-ftz=true"][..])] {
+        let out = dir.join(format!("{name}.spv"));
+        let mut args = vec![file.to_str().expect("utf-8 path"), "-o"];
+        args.push(out.to_str().expect("utf-8 path"));
+        args.extend_from_slice(flags);
+        let o = cwcc(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let bytes = std::fs::read(&out).expect("a module");
+        let words: Vec<u32> = bytes
+            .chunks(4)
+            .map(|c| u32::from_le_bytes(c.try_into().expect("whole words")))
+            .collect();
+        if let Some(problem) = cwcc_spirv::validate_with_spirv_val(&words).expect("spirv-val runs")
+        {
+            panic!("{name}: spirv-val: {problem}");
+        }
+        sizes.push(words.len());
+    }
+    assert!(sizes[1] < sizes[0], "module sizes {sizes:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn defines_and_include_dirs() {
     let dir = std::env::temp_dir().join(format!("cwcc-cli-inc-{}", std::process::id()));
