@@ -482,3 +482,48 @@ fn vulkan_shared_pointer_through_an_integer() {
         [65536, 65536, 196610, 196610, 65536, 65536, 196610, 196610]
     );
 }
+
+/// Constructors declared `= default`: `T()` and `T{}` zero the object (value-initialization),
+/// the defaulted copy constructor copies it; on interp and wasm.
+#[test]
+fn defaulted_constructors_value_initialize_and_copy() {
+    let dir = tmp("defaulted-ctor");
+    let cu = dir.join("k.cu");
+    std::fs::write(
+        &cu,
+        "struct H { unsigned x; unsigned y; H() = default; H(const H &) = default;
+    __device__ H(unsigned v) : x(v), y(v + 1) {} };
+extern \"C\" __global__ void k(unsigned *out) {
+    for (int i = 0; i < 2; i++) {
+        H h = H();
+        out[4 * i] = h.x + h.y;
+        h.x = 5 + i;
+        H c(h);
+        out[4 * i + 1] = c.x;
+        H d{};
+        out[4 * i + 2] = d.y;
+        d = H(9);
+        out[4 * i + 3] = d.y;
+    }
+}
+",
+    )
+    .unwrap();
+    for backend in ["interp", "wasm"] {
+        let out = dir.join(format!("out-{backend}"));
+        let o = Command::new(env!("CARGO_BIN_EXE_cwcc"))
+            .args(["run", cu.to_str().unwrap(), "--kernel", "k", "--grid", "1"])
+            .args(["--block", "1", "--arg", "zeros:u32:8", "--backend", backend])
+            .args(["--out-dir", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{backend}: {}", stderr(&o));
+        let got = read_npy(&std::fs::read(out.join("arg0.npy")).unwrap()).unwrap();
+        let words: Vec<u32> = got
+            .data
+            .chunks(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        assert_eq!(words, [0, 5, 0, 10, 0, 6, 0, 10], "{backend}");
+    }
+}

@@ -127,6 +127,8 @@ pub struct Function {
     pub body: Option<Block>,
     /// Whether it is a constructor (it returns `void` and initializes `*this`).
     pub is_constructor: bool,
+    /// Declared `= default` (it then has no body: what it does follows from its kind).
+    pub is_defaulted: bool,
     /// `__forceinline__` / `inline`.
     pub inline_hint: bool,
     /// `__launch_bounds__` values, folded.

@@ -1591,7 +1591,7 @@ impl<'l, 'a> FnLower<'l, 'a> {
 
     fn construct(&mut self, ctor: h::FuncId, args: &[h::Expr], e: &h::Expr, dest: Place) -> R<()> {
         let Some(sig) = self.lw.signatures.get(&ctor.0).cloned() else {
-            return err(e.span, "not supported yet: a constructor without a body");
+            return self.defaulted_constructor(ctor, args, e, dest);
         };
         self.uses.callees.insert(ctor.0);
         let this = self.cast_space(dest, s::AddrSpace::Generic).ptr;
@@ -1608,6 +1608,36 @@ impl<'l, 'a> FnLower<'l, 'a> {
             .unwrap_or_default();
         self.call_args(args, &param_tys, &mut values)?;
         self.emit_call(&sig, values, e.span).map(|_| ())
+    }
+
+    /// A constructor declared `= default`, which has no body: the default constructor, as a
+    /// value-initialization (`T()`, `T{}`) calls it, zero-fills the object (C++ zero-initializes
+    /// a class whose default constructor is not user-provided); the copy and move
+    /// constructors copy the bytes.
+    fn defaulted_constructor(
+        &mut self,
+        ctor: h::FuncId,
+        args: &[h::Expr],
+        e: &h::Expr,
+        dest: Place,
+    ) -> R<()> {
+        let defaulted = self.lw.hir.function(ctor).is_some_and(|f| f.is_defaulted);
+        if !defaulted {
+            return err(e.span, "not supported yet: a constructor without a body");
+        }
+        let size = self.lw.size_of(e.ty);
+        let align = self.lw.align_of(e.ty);
+        match args {
+            [] => self.zero_bytes(dest, size, align),
+            [src] if self.lw.is_aggregate(src.ty) && self.lw.size_of(src.ty) == size => {
+                let from = self.aggregate_place_copy(src)?;
+                self.copy_bytes(dest, from, size, align)
+            }
+            _ => err(
+                e.span,
+                "not supported yet: a defaulted constructor called with these arguments",
+            ),
+        }
     }
 
     fn call_args(

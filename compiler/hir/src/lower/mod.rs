@@ -329,6 +329,7 @@ impl<'a> Lowerer<'a> {
             locals,
             body: None,
             is_constructor: d.is_ctor,
+            is_defaulted: d.ast.defaulted == Some(true),
             inline_hint: d.ast.specs.cuda.forceinline || d.ast.specs.is_inline,
             launch_bounds,
             span: d.span,
