@@ -1079,30 +1079,37 @@ impl VulkanDevice {
             ));
         }
         let (pipeline, layout) = self.pipeline(kernel, block, dyn_words)?;
-        let param_buf = self.alloc(params.len().max(8))?;
-        let globals_buf = self.alloc(kernel.globals_init.len().max(8));
-        let globals_buf = match globals_buf {
-            Ok(b) => b,
-            Err(e) => {
-                self.free(param_buf);
-                return Err(e);
-            }
+        // Parameters travel in the push constants or in a buffer; module globals in a buffer
+        // only when the module has some (a zero address otherwise, as the ABI allows).
+        let (inline, buffered): (&[u8], &[u8]) = if kernel.params_in_push_constants {
+            let bytes = params
+                .get(..kernel.param_buffer_size as usize)
+                .unwrap_or(params);
+            (bytes, &[])
+        } else if kernel.param_buffer_size > 0 {
+            (&[], params)
+        } else {
+            (&[], &[])
         };
-        let result = self
-            .write(param_buf, params)
-            .and_then(|_| self.write(globals_buf, &kernel.globals_init))
-            .and_then(|_| {
-                let inline = if kernel.params_in_push_constants {
-                    params
-                        .get(..kernel.param_buffer_size as usize)
-                        .unwrap_or(params)
-                } else {
-                    &[]
-                };
-                self.submit(pipeline, layout, grid, param_buf, globals_buf, inline)
+        let mut temporaries = Vec::new();
+        let mut result = Ok(());
+        let mut addresses = [0u64; 2];
+        for (slot, bytes) in [buffered, &kernel.globals_init[..]].into_iter().enumerate() {
+            if bytes.is_empty() || result.is_err() {
+                continue;
+            }
+            result = self.alloc(bytes.len()).and_then(|buf| {
+                temporaries.push(buf);
+                self.write(buf, bytes)?;
+                addresses[slot] = self.device_address(buf)?;
+                Ok(())
             });
-        self.free(param_buf);
-        self.free(globals_buf);
+        }
+        let result = result
+            .and_then(|_| self.submit(pipeline, layout, grid, addresses[0], addresses[1], inline));
+        for buf in temporaries {
+            self.free(buf);
+        }
         let elapsed = result?;
         self.check_validation(&format!("the launch of kernel `{}`", kernel.name))?;
         Ok(elapsed)
@@ -1113,12 +1120,10 @@ impl VulkanDevice {
         pipeline: vk::Pipeline,
         layout: vk::PipelineLayout,
         grid: [u32; 3],
-        param_buf: VulkanBuffer,
-        globals_buf: VulkanBuffer,
+        param_addr: u64,
+        globals_addr: u64,
         inline_params: &[u8],
     ) -> Result<Duration, String> {
-        let param_addr = self.device_address(param_buf)?;
-        let globals_addr = self.device_address(globals_buf)?;
         let alloc = vk::CommandBufferAllocateInfo::default()
             .command_pool(self.command_pool)
             .level(vk::CommandBufferLevel::PRIMARY)

@@ -26,7 +26,7 @@
 //!   Vulkan guarantees) and none is a struct passed by value (whose address the kernel may
 //!   take), they are passed there instead: NVIDIA's driver reads push constants from its
 //!   constant bank, where a parameter buffer costs a dependent memory load before the
-//!   kernel's first access. The buffer's address in the header is then unused.
+//!   kernel's first access. The buffer's address in the header is then 0.
 //! - **Globals buffer**: every `__device__` and `__constant__` variable of the module at the
 //!   offsets of [`SpirvKernel::globals`]; its initial contents are
 //!   [`SpirvKernel::globals_init`]. Every buffer must be created with the
