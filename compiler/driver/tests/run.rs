@@ -527,3 +527,66 @@ extern \"C\" __global__ void k(unsigned *out) {
         assert_eq!(words, [0, 5, 0, 10, 0, 6, 0, 10], "{backend}");
     }
 }
+
+/// A loop run optimistically under the subnormal emulation (`cwcc-spirv`'s loop
+/// speculation) gives the reference executor's bits when its checks fail and it is redone
+/// exactly: the float and integer locals it updates are restored before the redo (else
+/// the redo would start from the first run's values). Threads 0..15 meet subnormals in
+/// the loop, threads 16..31 do not.
+#[test]
+fn vulkan_speculated_loops_redo_exactly() {
+    let dir = tmp("speculated-loop");
+    let cu = dir.join("k.cu");
+    std::fs::write(
+        &cu,
+        "extern \"C\" __global__ void k(float *out, unsigned *count) {
+    int t = threadIdx.x;
+    float acc = t < 16 ? t * 1e-39f : 1.0f + t;
+    float scale = (t % 2) ? 0.5f : 1.5f;
+    unsigned n = 0;
+    for (int i = 0; i < 40; i++) {
+        acc = acc * scale + 1e-41f * (float)(i % 3);
+        n += i * t;
+    }
+    out[t] = acc;
+    count[t] = n;
+}
+",
+    )
+    .unwrap();
+    let mut outputs = Vec::new();
+    for backend in ["interp", "vulkan"] {
+        let out = dir.join(backend);
+        let o = Command::new(env!("CARGO_BIN_EXE_cwcc"))
+            .env("CWCC_VK_SOFT_DENORMALS", "1")
+            .env("CWCC_VULKAN_VALIDATION", "1")
+            .args(["run", cu.to_str().unwrap(), "--kernel", "k", "--grid", "1"])
+            .args([
+                "--block",
+                "32",
+                "--arg",
+                "zeros:f32:32",
+                "--arg",
+                "zeros:u32:32",
+            ])
+            .args(["--backend", backend, "--out-dir", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        if stderr(&o).contains("no usable Vulkan device") {
+            eprintln!("skipped: {}", stderr(&o));
+            return;
+        }
+        assert!(o.status.success(), "{backend}: {}", stderr(&o));
+        let acc = read_npy(&std::fs::read(out.join("arg0.npy")).unwrap()).unwrap();
+        let count = read_npy(&std::fs::read(out.join("arg1.npy")).unwrap()).unwrap();
+        outputs.push((acc.data, count.data));
+    }
+    // Some results are subnormal and none is zero (the loop did meet them).
+    let acc: Vec<f32> = outputs[0]
+        .0
+        .chunks(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    assert!(acc.iter().any(|x| x.abs() < f32::MIN_POSITIVE && *x != 0.0));
+    assert_eq!(outputs[0], outputs[1]);
+}

@@ -20,6 +20,7 @@ use rspirv::spirv::{
 use std::collections::HashMap;
 
 mod denormals;
+mod speculate;
 
 type Res<T> = Result<T, SpirvError>;
 
@@ -164,6 +165,14 @@ struct Emitter<'m> {
     fused_products: std::collections::HashSet<Value>,
     /// The operands of the fused products emitted so far, by the product's id.
     product_operands: HashMap<Word, (Word, Word)>,
+    /// With the subnormal emulation: the `Function` variable of a speculated loop's `ok`
+    /// flag (see `emit/speculate.rs`).
+    spec_flag_var: Option<Word>,
+    /// Set while a speculated loop is emitted optimistically: checks clear the flag instead
+    /// of branching.
+    spec_flag: Option<Word>,
+    /// Set while a speculated loop's exact redo is emitted (no speculation inside it).
+    exact_redo: bool,
 }
 
 /// The body of [`Emitter::lane_loop`]: lane index and accumulators to new accumulators.
@@ -305,6 +314,9 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &SpirvOptions) -> Res
         subgroup_lane_var: None,
         fused_products: Default::default(),
         product_operands: HashMap::new(),
+        spec_flag_var: None,
+        spec_flag: None,
+        exact_redo: false,
     };
     if e.soft_denormals() {
         e.fused_products = denormals::fusable_products(&function, &work);
@@ -958,6 +970,9 @@ impl<'m> Emitter<'m> {
             }
             self.locals.push(repr);
         }
+        if self.soft_denormals() {
+            self.declare_spec_flag();
+        }
         // Parameters from the push constants.
         if let Some(arr) = inline_array {
             let p = self.b.type_pointer(None, StorageClass::PushConstant, arr);
@@ -1116,27 +1131,10 @@ impl<'m> Emitter<'m> {
                     }
                 }
                 StmtKind::Loop { body, continuing } => {
-                    let (header, body_l, cont, merge) =
-                        (self.b.id(), self.b.id(), self.b.id(), self.b.id());
-                    self.branch(header)?;
-                    self.begin_block(header)?;
-                    self.b
-                        .loop_merge(merge, cont, spirv::LoopControl::NONE, [])
-                        .map_err(internal)?;
-                    self.branch(body_l)?;
-                    self.begin_block(body_l)?;
-                    self.loops.push((merge, cont));
-                    self.region(body)?;
-                    self.loops.pop();
-                    if !self.terminated {
-                        self.branch(cont)?;
+                    match self.speculable_loop(body, continuing) {
+                        Some(stored) => self.speculated_loop(body, continuing, &stored)?,
+                        None => self.loop_stmt(body, continuing)?,
                     }
-                    self.begin_block(cont)?;
-                    self.region(continuing)?;
-                    if !self.terminated {
-                        self.branch(header)?;
-                    }
-                    self.begin_block(merge)?;
                 }
                 StmtKind::Break => {
                     let Some((merge, _)) = self.loops.last().copied() else {
@@ -1157,6 +1155,30 @@ impl<'m> Emitter<'m> {
             }
         }
         Ok(())
+    }
+
+    /// A structured loop: header, body, continue target and merge block.
+    fn loop_stmt(&mut self, body: &'m Region, continuing: &'m Region) -> Res<()> {
+        let (header, body_l, cont, merge) = (self.b.id(), self.b.id(), self.b.id(), self.b.id());
+        self.branch(header)?;
+        self.begin_block(header)?;
+        self.b
+            .loop_merge(merge, cont, spirv::LoopControl::NONE, [])
+            .map_err(internal)?;
+        self.branch(body_l)?;
+        self.begin_block(body_l)?;
+        self.loops.push((merge, cont));
+        self.region(body)?;
+        self.loops.pop();
+        if !self.terminated {
+            self.branch(cont)?;
+        }
+        self.begin_block(cont)?;
+        self.region(continuing)?;
+        if !self.terminated {
+            self.branch(header)?;
+        }
+        self.begin_block(merge)
     }
 
     // ---------------------------------------------------------------- memory

@@ -24,7 +24,9 @@
 //! - `f32` <-> `f64` conversions are exact.
 //!
 //! The checks are a compare and a branch that is almost never taken, so kernels pay little
-//! where no subnormals occur. The GLSL.std.450 transcendentals are not covered: CUDA
+//! where no subnormals occur. In a loop that only computes (a dot product's `k` loop), the
+//! checks only clear a flag and the loop is redone exactly when it ends cleared
+//! (`speculate.rs`), so the loop body stays one basic block. The GLSL.std.450 transcendentals are not covered: CUDA
 //! kernels get their math functions from cwcc's device library, which is built from the
 //! operations above.
 
@@ -222,6 +224,9 @@ impl Emitter<'_> {
                 let p_ok = self.op(Op::FOrdGreaterThanEqual, boolt, &[pm, min])?;
                 ok = self.op(Op::LogicalAnd, boolt, &[ok, p_ok])?;
             }
+        }
+        if self.note_speculated_check(ok)? {
+            return Ok(fast);
         }
         self.unless_ok(f, fast, ok, |e| {
             let a64 = e.operand_exact(a)?;
