@@ -698,9 +698,9 @@ fn compile_vulkan(state: &mut VulkanState, kernel: &str) -> Result<(), RuntimeEr
 /// Compiles `kernel` to WGSL for the WebGPU device, once (the module is cached).
 fn compile_webgpu(state: &mut WebGpuState, kernel: &str) -> Result<(), RuntimeError> {
     if !state.kernels.contains_key(kernel) {
-        let compiled =
-            cwcc_wgsl::compile(&state.module, kernel, &cwcc_wgsl::WgslOptions::default())
-                .map_err(|e| RuntimeError::Load(e.to_string()))?;
+        let options = state.device.wgsl_options();
+        let compiled = cwcc_wgsl::compile(&state.module, kernel, &options)
+            .map_err(|e| RuntimeError::Load(e.to_string()))?;
         state.kernels.insert(kernel.to_string(), compiled);
     }
     Ok(())

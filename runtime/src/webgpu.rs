@@ -14,9 +14,17 @@
 //! parameter buffer holding its block-index offset), waits, and reports the GPU time from
 //! timestamp queries when the adapter has `TIMESTAMP_QUERY` (else the wall time of submit and
 //! wait). wgpu's validation errors are caught with error scopes and returned as errors.
+//!
+//! Where the adapter has native 64-bit atomics (`SHADER_INT64` with
+//! `SHADER_INT64_ATOMIC_ALL_OPS` or `_MIN_MAX`, from Vulkan's `VK_KHR_shader_atomic_int64`),
+//! the device is opened with them, kernels are compiled for them
+//! ([`WebGpuDevice::wgsl_options`]), and every bind group binds the heap buffer again as its
+//! 64-bit views ([`cwcc_wgsl::BINDING_HEAP_U64`], [`cwcc_wgsl::BINDING_HEAP_I64`]): wgpu lets
+//! one buffer be bound several times as read-write storage in one bind group.
 
 use cwcc_wgsl::{
-    WgslKernel, ENTRY_POINT, MAX_HEAP_BYTES, OVERRIDE_BLOCK_SIZE, OVERRIDE_SHARED_WORDS,
+    Atomics64, WgslKernel, WgslOptions, BINDING_HEAP_I64, BINDING_HEAP_U64, ENTRY_POINT,
+    MAX_HEAP_BYTES, OVERRIDE_BLOCK_SIZE, OVERRIDE_SHARED_WORDS,
 };
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -44,6 +52,8 @@ pub struct WebGpuDevice {
     modules: HashMap<String, wgpu::ShaderModule>,
     pipelines: HashMap<(String, [u32; 3], u32), wgpu::ComputePipeline>,
     timestamps: Option<(wgpu::QuerySet, wgpu::Buffer, wgpu::Buffer, f32)>,
+    /// The native 64-bit atomics the device was opened with.
+    atomics64: Atomics64,
 }
 
 /// An error with its chain of causes (wgpu's top-level messages are terse).
@@ -92,6 +102,8 @@ impl WebGpuDevice {
         } else {
             wgpu::Features::empty()
         };
+        let atomics64 = atomics64_of(adapter.features());
+        let required_features = required_features | atomics64_features(atomics64);
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("cwcc"),
             required_features,
@@ -120,9 +132,14 @@ impl WebGpuDevice {
             },
             count: None,
         };
+        let mut entries = vec![storage(0, false), storage(1, true)];
+        if atomics64 != Atomics64::None {
+            entries.push(storage(BINDING_HEAP_U64, false));
+            entries.push(storage(BINDING_HEAP_I64, false));
+        }
         let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("cwcc heap and parameters"),
-            entries: &[storage(0, false), storage(1, true)],
+            entries: &entries,
         });
         let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
             label: Some("cwcc kernels"),
@@ -164,6 +181,7 @@ impl WebGpuDevice {
             modules: HashMap::new(),
             pipelines: HashMap::new(),
             timestamps,
+            atomics64,
         })
     }
 
@@ -187,6 +205,15 @@ impl WebGpuDevice {
     /// driver or an adapter of unknown kind.
     pub fn is_gpu(&self) -> bool {
         self.is_gpu
+    }
+
+    /// How to compile kernels for this device (its native 64-bit atomics).
+    #[allow(clippy::needless_update)] // Other options keep their defaults.
+    pub fn wgsl_options(&self) -> WgslOptions {
+        WgslOptions {
+            atomics64: self.atomics64,
+            ..WgslOptions::default()
+        }
     }
 
     /// Whether kernel times come from GPU timestamps (else wall time).
@@ -315,6 +342,14 @@ impl WebGpuDevice {
         let key = (kernel.name.clone(), block, shared_words);
         if let Some(p) = self.pipelines.get(&key) {
             return Ok(p.clone());
+        }
+        if kernel.atomics64 > self.atomics64 {
+            return Err(format!(
+                "kernel `{}` uses native 64-bit atomics that `{}` lacks (it needs wgpu's {})",
+                kernel.name,
+                self.name,
+                kernel.atomics64.wgpu_features()
+            ));
         }
         if !self.modules.contains_key(&kernel.name) {
             let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
@@ -450,19 +485,29 @@ impl WebGpuDevice {
                                 contents: &bytes,
                                 usage: wgpu::BufferUsages::STORAGE,
                             });
+                    let mut entries = vec![
+                        wgpu::BindGroupEntry {
+                            binding: 0,
+                            resource: self.heap.as_entire_binding(),
+                        },
+                        wgpu::BindGroupEntry {
+                            binding: 1,
+                            resource: params.as_entire_binding(),
+                        },
+                    ];
+                    if self.atomics64 != Atomics64::None {
+                        // The same heap again, as the 64-bit views of native 64-bit atomics.
+                        for binding in [BINDING_HEAP_U64, BINDING_HEAP_I64] {
+                            entries.push(wgpu::BindGroupEntry {
+                                binding,
+                                resource: self.heap.as_entire_binding(),
+                            });
+                        }
+                    }
                     let bind = self.device.create_bind_group(&wgpu::BindGroupDescriptor {
                         label: None,
                         layout: &self.layout,
-                        entries: &[
-                            wgpu::BindGroupEntry {
-                                binding: 0,
-                                resource: self.heap.as_entire_binding(),
-                            },
-                            wgpu::BindGroupEntry {
-                                binding: 1,
-                                resource: params.as_entire_binding(),
-                            },
-                        ],
+                        entries: &entries,
                     });
                     dispatches.push((bind, count, params));
                 }
@@ -522,6 +567,33 @@ impl WebGpuDevice {
             }
         }
         Ok(wall)
+    }
+}
+
+/// The native 64-bit atomics of an adapter with `features` (each level needs `SHADER_INT64`
+/// too: the kernel converts its `vec2<u32>` values to `u64` at the atomic).
+fn atomics64_of(features: wgpu::Features) -> Atomics64 {
+    use wgpu::Features as F;
+    if !features.contains(F::SHADER_INT64) {
+        Atomics64::None
+    } else if features.contains(F::SHADER_INT64_ATOMIC_ALL_OPS) {
+        Atomics64::AllOps
+    } else if features.contains(F::SHADER_INT64_ATOMIC_MIN_MAX) {
+        Atomics64::MinMax
+    } else {
+        Atomics64::None
+    }
+}
+
+/// The wgpu features a device must be opened with for `level`.
+fn atomics64_features(level: Atomics64) -> wgpu::Features {
+    use wgpu::Features as F;
+    match level {
+        Atomics64::None => F::empty(),
+        Atomics64::MinMax => F::SHADER_INT64 | F::SHADER_INT64_ATOMIC_MIN_MAX,
+        Atomics64::AllOps => {
+            F::SHADER_INT64 | F::SHADER_INT64_ATOMIC_MIN_MAX | F::SHADER_INT64_ATOMIC_ALL_OPS
+        }
     }
 }
 
@@ -615,6 +687,75 @@ kernel \"fill\" = fn0(\"out\": ptr<global>, \"k\": i32) static_shared 0
             .launch("fill", [1, 1, 1], [4, 1, 1], 1 << 30, &args)
             .is_err());
         assert!(rt.launch("nope", [1, 1, 1], [4, 1, 1], 0, &args).is_err());
+    }
+
+    /// Every thread: `old = atomicAdd(&p[0], x)` (64-bit, old value used), stored to
+    /// `p[1 + tid]`, and `atomicMax(&p[9], old)` with the old value unused.
+    const ADD64: &str = "module phase simt
+fn fn0 \"add64\"(%v0: ptr<global>, %v1: i64) {
+  %v2: i64 = atomic.add.device %v0, %v1
+  %v3: i32 = thread_id.x
+  %v4: i32 = const 1
+  %v5: i32 = add %v3, %v4
+  %v6: i64 = sext %v5
+  %v7: i64 = const 8
+  %v8: i64 = mul %v6, %v7
+  %v9: ptr<global> = ptradd %v0, %v8
+  store %v9, %v2 align 8
+  %v10: i64 = const 72
+  %v11: ptr<global> = ptradd %v0, %v10
+  %v12: i64 = atomic.umax.device %v11, %v2
+  return
+}
+kernel \"add64\" = fn0(\"p\": ptr<global>, \"x\": i64) static_shared 0
+";
+
+    #[test]
+    fn native_64_bit_atomics_bind_the_heap_again() {
+        let module = cwcc_simt::parse_module(ADD64).unwrap();
+        let mut rt = match Runtime::with_webgpu(module) {
+            Ok(rt) => rt,
+            Err(e) => {
+                eprintln!("skipped: {e}");
+                return;
+            }
+        };
+        let crate::Device::WebGpu(state) = &rt.device else {
+            panic!("not a WebGPU runtime")
+        };
+        let level = state.device.wgsl_options().atomics64;
+        let start = 0xffff_fff0_ffff_fff0u64;
+        let step = 0x1_8000_0001u64;
+        let mut init = vec![0u8; 80];
+        init[..8].copy_from_slice(&start.to_le_bytes());
+        let p = rt.alloc_bytes(&init).unwrap();
+        let result = rt.launch(
+            "add64",
+            [1, 1, 1],
+            [8, 1, 1],
+            0,
+            &[KernelArg::Buffer(p), KernelArg::U64(step)],
+        );
+        if level < cwcc_wgsl::Atomics64::AllOps {
+            // The compiler refuses the used old value, naming the feature.
+            let err = result.unwrap_err().to_string();
+            assert!(err.contains("SHADER_INT64_ATOMIC_ALL_OPS"), "{err}");
+            return;
+        }
+        result.unwrap();
+        let bytes = rt.read(p).unwrap();
+        let words: Vec<u64> = bytes
+            .chunks(8)
+            .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
+            .collect();
+        assert_eq!(words[0], start.wrapping_add(8 * step));
+        // The old values are the 8 distinct partial sums, in some order.
+        let mut olds = words[1..9].to_vec();
+        olds.sort_unstable();
+        let mut expected: Vec<u64> = (0..8).map(|k| start.wrapping_add(k * step)).collect();
+        expected.sort_unstable();
+        assert_eq!(olds, expected);
+        assert_eq!(words[9], *expected.last().unwrap());
     }
 
     /// A kernel with a warp ballot, which needs the warp emulation's slots.

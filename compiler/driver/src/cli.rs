@@ -69,6 +69,30 @@ pub enum ColorWhen {
     Never,
 }
 
+/// `-o k.wgsl`: the native 64-bit atomics of the WebGPU device the WGSL is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum WgslAtomics64 {
+    /// None: portable WGSL (every browser); 64-bit atomics other than an unused
+    /// atomicAdd / atomicSub are errors.
+    None,
+    /// 64-bit atomicMin / atomicMax with an unused result (wgpu's SHADER_INT64 and
+    /// SHADER_INT64_ATOMIC_MIN_MAX).
+    MinMax,
+    /// Every 64-bit atomic (wgpu's SHADER_INT64 and SHADER_INT64_ATOMIC_ALL_OPS).
+    AllOps,
+}
+
+impl WgslAtomics64 {
+    /// The WGSL backend's option.
+    pub fn level(self) -> cwcc_wgsl::Atomics64 {
+        match self {
+            WgslAtomics64::None => cwcc_wgsl::Atomics64::None,
+            WgslAtomics64::MinMax => cwcc_wgsl::Atomics64::MinMax,
+            WgslAtomics64::AllOps => cwcc_wgsl::Atomics64::AllOps,
+        }
+    }
+}
+
 /// cwcc: compile CUDA C++ to WebAssembly, SPIR-V, WGSL and native code.
 #[derive(Debug, Parser)]
 #[command(
@@ -144,6 +168,12 @@ pub struct Cli {
     /// (docs/benchmarks.md).
     #[arg(long = "msimd128")]
     pub wasm_simd: bool,
+
+    /// `-o k.wgsl` for a native WebGPU device with 64-bit atomics (not browsers): 64-bit
+    /// atomics on global memory use them, through the heap bound again at bindings 2
+    /// (`array<atomic<u64>>`) and 3 (`array<atomic<i64>>`). `cwcc run` asks the device.
+    #[arg(long = "wgsl-atomics64", value_enum, default_value = "none")]
+    pub wgsl_atomics64: WgslAtomics64,
 
     /// nvcc's -gencode (accepted and ignored).
     #[arg(long = "gencode", alias = "generate-code", value_name = "SPEC")]

@@ -270,6 +270,15 @@ fn per_kernel_path(
     path.with_file_name(format!("{stem}-{safe}.{ext}"))
 }
 
+/// The WGSL backend's options from the command line.
+#[allow(clippy::needless_update)] // Other options keep their defaults.
+fn wgsl_options(cli: &Cli) -> cwcc_wgsl::WgslOptions {
+    cwcc_wgsl::WgslOptions {
+        atomics64: cli.wgsl_atomics64.level(),
+        ..cwcc_wgsl::WgslOptions::default()
+    }
+}
+
 /// `-o FILE.wgsl`: one WGSL module per kernel (see `cwcc_wgsl::compile_all`). A module with
 /// one kernel is written to FILE.wgsl; with several, kernel K goes to FILE-K.wgsl (K with
 /// every character that is not a letter or digit replaced by `_`). Returns the paths written.
@@ -279,8 +288,19 @@ fn write_wgsl(
     input: &std::path::Path,
 ) -> Result<Vec<std::path::PathBuf>, String> {
     let module = linked_simt(out, cli)?;
-    let kernels = cwcc_wgsl::compile_all(&module, &cwcc_wgsl::WgslOptions::default())
-        .map_err(|e| e.to_string())?;
+    let options = wgsl_options(cli);
+    let kernels = cwcc_wgsl::compile_all(&module, &options).map_err(|e| {
+        // Say which flag would help when native 64-bit atomics would make it compile.
+        let mut all_ops = options.clone();
+        all_ops.atomics64 = cwcc_wgsl::Atomics64::AllOps;
+        if options.atomics64 < all_ops.atomics64
+            && cwcc_wgsl::compile_all(&module, &all_ops).is_ok()
+        {
+            format!("{e}\n  (for a native WebGPU device with 64-bit atomics, not a browser: --wgsl-atomics64=min-max or all-ops)")
+        } else {
+            e.to_string()
+        }
+    })?;
     let path = cli
         .output
         .clone()

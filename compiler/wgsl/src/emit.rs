@@ -4,7 +4,8 @@ mod warp;
 
 use crate::prelude::{prelude, PreludeConfig};
 use crate::{
-    module_globals, ParamSlot, WgslError, WgslKernel, WgslOptions, ENTRY_POINT, PARAM_HEADER_BYTES,
+    module_globals, Atomics64, ParamSlot, WgslError, WgslKernel, WgslOptions, ENTRY_POINT,
+    PARAM_HEADER_BYTES,
 };
 use cwcc_simt::inline_all::inline_calls;
 use cwcc_simt::ir::{
@@ -19,8 +20,11 @@ use naga::{
 };
 use std::collections::{HashMap, HashSet};
 
+mod atomic64;
 mod float;
 mod low;
+
+use atomic64::cuda_atomic_name;
 
 type Res<T> = Result<T, WgslError>;
 type H = naga::Handle<naga::Expression>;
@@ -175,6 +179,14 @@ impl Prov {
     }
 }
 
+/// Where a pointer `ptr` of `space` points, with what the flow analysis `prov` knows.
+fn mem_of(space: AddrSpace, prov: &[Prov], ptr: Value) -> Mem {
+    match (Mem::of(space), prov.get(ptr.index())) {
+        (Mem::Generic, Some(Prov::Known(mem))) => *mem,
+        (mem, _) => mem,
+    }
+}
+
 /// The provenance of every value: kernel pointer parameters point to global memory (the
 /// host passes device buffers), addresses of variables to their memory, and `ptradd`,
 /// `addrspacecast`, `select` and typed local variables carry it along. Accesses through a
@@ -280,6 +292,10 @@ struct Emitter<'m> {
     dyn_shared_offset: u64,
     heap_atomic: bool,
     shared_atomic: bool,
+    /// The native 64-bit atomics the options allow.
+    atomics64: Atomics64,
+    /// The native 64-bit atomics emitted so far (the capabilities the module needs).
+    atomics64_used: Atomics64,
     ty_u32: naga::Handle<naga::Type>,
     ty_i32: naga::Handle<naga::Type>,
     ty_f32: naga::Handle<naga::Type>,
@@ -394,10 +410,14 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
 
     // Which arrays need atomics.
     let (heap_atomic, shared_atomic) = atomic_needs(&work, &function);
+    let prov = provenance(&work, &function, &info.params, &typed);
+    let native64 = atomic64::natives(&work, &function, &prov, opts.atomics64);
 
     let mut text = prelude(&PreludeConfig {
         heap_atomic,
         shared_atomic,
+        heap_atomic64: native64.any,
+        heap_cas64: native64.cas,
         shared_words: static_shared_words,
         local_words: (align_up(local_size, 4) / 4).max(1) as u32,
     });
@@ -429,7 +449,7 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         nm,
         func,
         values: vec![None; function.value_types.len()],
-        prov: provenance(&work, &function, &info.params, &typed),
+        prov,
         low: crate::narrow::low_only_values(&work, &function),
         local_values: HashMap::new(),
         opaque_zero: None,
@@ -440,6 +460,8 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         dyn_shared_offset,
         heap_atomic,
         shared_atomic,
+        atomics64: opts.atomics64,
+        atomics64_used: Atomics64::None,
         ty_u32,
         ty_i32,
         ty_f32,
@@ -487,6 +509,7 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
     let rest = e.region(&function.body)?;
     body.append(&mut rest.clone());
     e.func.body = body;
+    let atomics64 = e.atomics64_used;
     let mut nm = e.nm;
     nm.entry_points[ep_index].function = e.func;
 
@@ -495,9 +518,10 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         .overrides
         .iter()
         .any(|(_, o)| o.name.as_deref() == Some(crate::OVERRIDE_SHARED_WORDS));
-    let _ = opts;
+    // Validated with the capabilities of what the kernel uses, not of what the options
+    // allow: this checks `WgslKernel::atomics64`, which a runtime compares with its device.
     let flags = naga::valid::ValidationFlags::all();
-    let module_info = naga::valid::Validator::new(flags, naga::valid::Capabilities::empty())
+    let module_info = naga::valid::Validator::new(flags, atomics64.capabilities())
         .validate(&nm)
         .map_err(|err| {
             WgslError::Naga(format!(
@@ -549,6 +573,7 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         uses_dynamic_shared: info.uses_dynamic_shared,
         has_shared_words_override,
         warp_bytes_per_thread: warp::bytes_per_thread(&nm),
+        atomics64,
     })
 }
 
@@ -1060,10 +1085,7 @@ impl Emitter<'_> {
 
     fn ptr_mem(&self, ptr: Value) -> Res<Mem> {
         match self.kind(ptr)? {
-            Kind::Ptr(space) => Ok(match (Mem::of(space), self.prov.get(ptr.index())) {
-                (Mem::Generic, Some(Prov::Known(mem))) => *mem,
-                (mem, _) => mem,
-            }),
+            Kind::Ptr(space) => Ok(mem_of(space, &self.prov, ptr)),
             _ => Err(WgslError::Invalid(format!("{ptr} is not a pointer"))),
         }
     }
@@ -1341,9 +1363,7 @@ impl Emitter<'_> {
                 let code = match (op, k) {
                     (AtomicOp::Add, Kind::F32) => 12,
                     (AtomicOp::Exch, Kind::F32) => 2,
-                    (_, Kind::F32) => {
-                        return self.unsupported(format!("float atomic {op:?}"))
-                    }
+                    (_, Kind::F32) => return self.unsupported(format!("float atomic {op:?}")),
                     (_, Kind::Int(32)) => match op {
                         AtomicOp::Add => 0,
                         AtomicOp::Sub => 1,
@@ -1358,33 +1378,12 @@ impl Emitter<'_> {
                         AtomicOp::Inc => 10,
                         AtomicOp::Dec => 11,
                     },
-                    (AtomicOp::Add | AtomicOp::Sub, Kind::I64) => {
-                        // Low word first, its carry into the high word: the memory ends
-                        // right; the old value returned may mix two updates when others
-                        // add at the same time, so a kernel that uses it is refused.
-                        if result.is_some_and(|r| value_used(&self.f.body, r)) {
-                            return self.unsupported(
-                                "using the old value returned by a 64-bit atomicAdd / atomicSub (WGSL atomics are 32-bit: the two words are updated by two atomics, so the value read may mix concurrent updates; the atomic itself is supported when its result is unused)",
-                            );
-                        }
-                        let mem = self.atomic_mem(*ptr)?;
-                        let a = self.val(*ptr)?;
-                        let mut v = self.val(*value)?;
-                        if *op == AtomicOp::Sub {
-                            v = self.call(b, "i64_neg", vec![v])?;
-                        }
-                        let old =
-                            self.call(b, &format!("atom64_add_{}", mem.name()), vec![a, v])?;
-                        if let Some(r) = result {
-                            self.set(r, old);
-                        }
-                        return Ok(());
-                    }
+                    (_, Kind::I64) => return self.atomic64(b, result, *op, *ptr, *value),
                     _ => {
                         return self.unsupported(format!(
-                            "atomic {op:?} on a {}-bit integer (WGSL atomics are 32-bit: only 64-bit add and sub whose result is unused are emulated, a correct 64-bit min, max or exchange would need a lock)",
+                            "{} on a {}-bit integer (WGSL atomics are 32-bit)",
+                            cuda_atomic_name(*op),
                             match k {
-                                Kind::I64 => 64,
                                 Kind::Int(bits) => bits,
                                 _ => 0,
                             }
@@ -1411,8 +1410,11 @@ impl Emitter<'_> {
                 ..
             } => {
                 let k = self.kind(*expected)?;
+                if k == Kind::I64 {
+                    return self.cas64(b, result, *ptr, *expected, *desired);
+                }
                 if !matches!(k, Kind::Int(32) | Kind::F32) {
-                    return self.unsupported("64-bit (and 8/16-bit) atomicCAS");
+                    return self.unsupported("8/16-bit atomicCAS");
                 }
                 let mem = self.atomic_mem(*ptr)?;
                 let a = self.val(*ptr)?;

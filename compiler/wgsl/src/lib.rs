@@ -45,6 +45,10 @@
 //!   as a float `0.0` the WGSL implementation cannot fold, see # Floats) —
 //!   then the kernel parameters, each at [`ParamSlot::offset`]: scalars as their little-endian
 //!   bytes, pointers as 8-byte heap offsets, structs by value as their bytes.
+//! - **Bindings 2 and 3** ([`BINDING_HEAP_U64`], [`BINDING_HEAP_I64`]), only in a kernel whose
+//!   [`WgslKernel::atomics64`] is not [`Atomics64::None`]: the heap buffer again, read-write,
+//!   as `array<atomic<u64>>` and `array<atomic<i64>>` (see # Atomics). The device must have
+//!   the wgpu features [`Atomics64::wgpu_features`] names.
 //! - **Module globals**: every `__device__` / `__constant__` variable lies in one heap area at
 //!   the offsets of [`module_globals`] (the same layout for every kernel of the module), whose
 //!   initial bytes the runtime writes once.
@@ -90,13 +94,29 @@
 //!
 //! # Atomics
 //! 32-bit integer atomics use WGSL's atomics on `atomic<u32>`; signed min/max, `atomicInc`,
-//! `atomicDec` and float `atomicAdd` are compare-exchange loops. 64-bit `atomicAdd` / `Sub`
-//! add the low word and carry into the high word: the memory ends right, but the old value
-//! they read may mix two concurrent updates, so a kernel that *uses* that value is refused
-//! (one that ignores it, as a sum into a global counter, is compiled). Other 64-bit atomics
-//! (`atomicMin` / `Max` / `Exch` / `CAS` on 64-bit integers) are refused: a correct emulation
-//! with 32-bit atomics needs a lock, and WebGPU does not promise that a spinning thread lets
-//! the lock's holder progress.
+//! `atomicDec` and float `atomicAdd` are compare-exchange loops.
+//!
+//! 64-bit integer atomics depend on [`WgslOptions::atomics64`], what the device has.
+//! Portable WGSL (browsers, [`Atomics64::None`]) has 32-bit atomics only: there 64-bit
+//! `atomicAdd` / `Sub` add the low word and carry into the high word, so the memory ends
+//! right, but the old value they read may mix two concurrent updates, and a kernel that *uses*
+//! that value is refused (one that ignores it, as a sum into a global counter, is compiled);
+//! the other 64-bit atomics are refused with an error naming the wgpu feature that would
+//! make them compile (a correct emulation with 32-bit atomics needs a lock, and WebGPU does
+//! not promise that a spinning thread lets the lock's holder progress).
+//! On a native device with 64-bit atomics (wgpu's `SHADER_INT64_ATOMIC_MIN_MAX` /
+//! `_ALL_OPS`, from Vulkan's `VK_KHR_shader_atomic_int64`), a 64-bit atomic on global memory
+//! is one native atomic on the heap bound again as `array<atomic<u64>>` (`atomic<i64>` for
+//! signed min / max) at byte address / 8, the `vec2<u32>` value converted to `u64` at the
+//! atomic: with [`Atomics64::MinMax`], `atomicMin` / `atomicMax` whose old value is unused;
+//! with [`Atomics64::AllOps`], every 64-bit atomic (old values used, `atomicCAS`,
+//! `atomicExch`, and/or/xor). All heap accesses of a kernel with atomics are atomic, so the
+//! 32- and 64-bit views of the same words are never cached apart. [`WgslKernel::atomics64`]
+//! records what a kernel uses, and its module is validated with exactly those capabilities.
+//! 64-bit atomics on shared memory (or through a generic pointer not known to point to
+//! global memory) stay errors, but for the add / sub emulation: the shared array is one
+//! `array<atomic<u32>>`, which WGSL cannot view as 64-bit words. `double` atomics stay
+//! errors (no `f64` in WGSL).
 //! `__threadfence*` is refused: WGSL has no stand-alone memory fence (atomics are relaxed and
 //! `storageBarrier` is a workgroup barrier), and dropping the fence could change what other
 //! blocks observe.
@@ -126,8 +146,10 @@
 //! helpers and their semantics are in `emit/warp.rs`.
 //!
 //! # Not supported (clear errors)
-//! `printf`, `__trap` / `assert`, `clock()`, `__threadfence*`, 64-bit atomics other than
-//! `atomicAdd` / `atomicSub` with an unused result, and `f64`.
+//! `printf`, `__trap` / `assert`, `clock()`, `__threadfence*`, `f64`, 64-bit atomics on
+//! shared memory other than `atomicAdd` / `atomicSub` with an unused result, and, without
+//! native 64-bit atomics on the device ([`WgslOptions::atomics64`]), 64-bit atomics on global
+//! memory other than those.
 
 mod barriers;
 mod emit;
@@ -148,14 +170,61 @@ pub const OVERRIDE_SHARED_WORDS: &str = "shared_words";
 pub const PARAM_HEADER_BYTES: u32 = 32;
 /// Heap addresses must stay below this (bits 30..31 of a pointer name its space).
 pub const MAX_HEAP_BYTES: u64 = 1 << 30;
+/// Binding of the heap viewed as `array<atomic<u64>>` (kernels with native 64-bit atomics).
+pub const BINDING_HEAP_U64: u32 = 2;
+/// Binding of the heap viewed as `array<atomic<i64>>` (native signed 64-bit min / max).
+pub const BINDING_HEAP_I64: u32 = 3;
 
-/// How to compile. No option exists yet: the kernel is validated with every naga
-/// validation flag (as wgpu does when it makes a pipeline). Note that naga 30's uniformity
-/// analysis does not reject a `workgroupBarrier` in non-uniform control flow (Tint does):
-/// barriers are placed where the CUDA source has `__syncthreads`, whose uniformity is the
-/// kernel's own contract, as in CUDA.
+/// How to compile. The kernel is validated with every naga validation flag (as wgpu does
+/// when it makes a pipeline). Note that naga 30's uniformity analysis does not reject a
+/// `workgroupBarrier` in non-uniform control flow (Tint does): barriers are placed where the
+/// CUDA source has `__syncthreads`, whose uniformity is the kernel's own contract, as in CUDA.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct WgslOptions {}
+pub struct WgslOptions {
+    /// Which native 64-bit atomics the target device has (see # Atomics in the crate doc).
+    /// The default, [`Atomics64::None`], is portable WGSL (browsers have none).
+    pub atomics64: Atomics64,
+}
+
+/// Native 64-bit atomics of a device, from least to most: each level allows what the one
+/// before it does. Every level above `None` also needs 64-bit integer types in shaders
+/// (wgpu's `SHADER_INT64`). Vulkan devices with `VK_KHR_shader_atomic_int64` (Mesa's
+/// lavapipe, NVIDIA) have `AllOps`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Atomics64 {
+    /// None: WGSL's atomics are 32-bit (portable WGSL, every browser).
+    #[default]
+    None,
+    /// `atomicMin` / `atomicMax` on 64-bit integers in storage buffers, the old value
+    /// unused (wgpu's `SHADER_INT64` + `SHADER_INT64_ATOMIC_MIN_MAX`).
+    MinMax,
+    /// Every 64-bit integer atomic, old values used, compare-exchange included (wgpu's
+    /// `SHADER_INT64` + `SHADER_INT64_ATOMIC_ALL_OPS`).
+    AllOps,
+}
+
+impl Atomics64 {
+    /// The wgpu features a device needs for this level, as their names.
+    pub fn wgpu_features(self) -> &'static str {
+        match self {
+            Atomics64::None => "none",
+            Atomics64::MinMax => "SHADER_INT64 and SHADER_INT64_ATOMIC_MIN_MAX",
+            Atomics64::AllOps => "SHADER_INT64 and SHADER_INT64_ATOMIC_ALL_OPS",
+        }
+    }
+
+    /// The naga validator capabilities of this level.
+    pub fn capabilities(self) -> naga::valid::Capabilities {
+        use naga::valid::Capabilities as C;
+        match self {
+            Atomics64::None => C::empty(),
+            Atomics64::MinMax => C::SHADER_INT64 | C::SHADER_INT64_ATOMIC_MIN_MAX,
+            Atomics64::AllOps => {
+                C::SHADER_INT64 | C::SHADER_INT64_ATOMIC_MIN_MAX | C::SHADER_INT64_ATOMIC_ALL_OPS
+            }
+        }
+    }
+}
 
 /// How the host passes one kernel parameter in the parameter buffer.
 #[derive(Clone, Debug, PartialEq)]
@@ -217,6 +286,10 @@ pub struct WgslKernel {
     /// when the kernel has no warp collective): a launch needs this times the block's
     /// thread count on top of the shared array.
     pub warp_bytes_per_thread: u32,
+    /// The native 64-bit atomics the kernel uses ([`Atomics64::None`] when it uses none): a
+    /// runtime must refuse it on a device with less, and bind the heap again at
+    /// [`BINDING_HEAP_U64`] and [`BINDING_HEAP_I64`] when it is not `None`.
+    pub atomics64: Atomics64,
 }
 
 impl WgslKernel {

@@ -15,6 +15,15 @@ pub struct PreludeConfig {
     pub heap_atomic: bool,
     /// The shared array is `array<atomic<u32>, …>`.
     pub shared_atomic: bool,
+    /// The heap is also bound as `array<atomic<u64>>` and `array<atomic<i64>>` (bindings
+    /// [`crate::BINDING_HEAP_U64`] and [`crate::BINDING_HEAP_I64`]) for native 64-bit
+    /// atomics, with their helpers ([`HEAP_ATOMIC64`]); the module then needs naga's 64-bit
+    /// capabilities.
+    pub heap_atomic64: bool,
+    /// With `heap_atomic64`, also the 64-bit compare-exchange helper (its result type
+    /// `__atomic_compare_exchange_result<u64>` survives compaction, so it is added only when
+    /// used).
+    pub heap_cas64: bool,
     /// Default length of the shared array in words (at least 1).
     pub shared_words: u32,
     /// Length of the per-thread local array in words (at least 1).
@@ -268,10 +277,96 @@ fn cas_generic(a: u32, expected: u32, desired: u32) -> u32 {
 ",
         );
     }
+    if config.heap_atomic64 {
+        out.push_str(&format!(
+            "@group(0) @binding({}) var<storage, read_write> heap_u64: array<atomic<u64>>;
+@group(0) @binding({}) var<storage, read_write> heap_i64: array<atomic<i64>>;
+",
+            crate::BINDING_HEAP_U64,
+            crate::BINDING_HEAP_I64
+        ));
+        out.push_str(HEAP_ATOMIC64);
+        if config.heap_cas64 {
+            out.push_str(HEAP_CAS64);
+        }
+    }
     out.push_str(ARITHMETIC);
     out.push_str(crate::softfloat::EXACT_FLOAT);
     out
 }
+
+/// Native 64-bit atomics on the heap, through its 64-bit views `heap_u64` / `heap_i64` (the
+/// same buffer as `heap`, bound again: a 64-bit word at byte address `a` is element `a / 8`,
+/// CUDA aligns 64-bit atomics to 8 bytes). Values stay `vec2<u32>` (low, high) in the kernel
+/// and become `u64` / `i64` at the atomic only.
+///
+/// - `atom64_{u,s}{min,max}_heap` return nothing, so that naga emits the result-free atomic
+///   that `SHADER_INT64_ATOMIC_MIN_MAX` allows.
+/// - `atom64_heap(op, a, v)` returns the old value (op: 0 add, 1 sub, 2 exchange, 3 unsigned
+///   min, 4 unsigned max, 5 and, 6 or, 7 xor) and `atom64_signed_heap(op, a, v)` the signed
+///   min (8) / max (9): both need `SHADER_INT64_ATOMIC_ALL_OPS`, as does `cas64_heap`
+///   ([`HEAP_CAS64`]).
+pub const HEAP_ATOMIC64: &str = "
+fn u64_of(v: vec2<u32>) -> u64 {
+    return (u64(v.y) << 32u) | u64(v.x);
+}
+fn vec_of_u64(x: u64) -> vec2<u32> {
+    return vec2<u32>(u32(x & 0xfffffffflu), u32(x >> 32u));
+}
+fn atom64_umin_heap(a: u32, v: vec2<u32>) {
+    atomicMin(&heap_u64[(a & 0x3fffffffu) >> 3u], u64_of(v));
+}
+fn atom64_umax_heap(a: u32, v: vec2<u32>) {
+    atomicMax(&heap_u64[(a & 0x3fffffffu) >> 3u], u64_of(v));
+}
+fn atom64_smin_heap(a: u32, v: vec2<u32>) {
+    atomicMin(&heap_i64[(a & 0x3fffffffu) >> 3u], bitcast<i64>(u64_of(v)));
+}
+fn atom64_smax_heap(a: u32, v: vec2<u32>) {
+    atomicMax(&heap_i64[(a & 0x3fffffffu) >> 3u], bitcast<i64>(u64_of(v)));
+}
+fn atom64_heap(op: u32, a: u32, v: vec2<u32>) -> vec2<u32> {
+    let i = (a & 0x3fffffffu) >> 3u;
+    let x = u64_of(v);
+    var old: u64;
+    switch op {
+        case 0u: { old = atomicAdd(&heap_u64[i], x); }
+        case 1u: { old = atomicSub(&heap_u64[i], x); }
+        case 2u: { old = atomicExchange(&heap_u64[i], x); }
+        case 3u: { old = atomicMin(&heap_u64[i], x); }
+        case 4u: { old = atomicMax(&heap_u64[i], x); }
+        case 5u: { old = atomicAnd(&heap_u64[i], x); }
+        case 6u: { old = atomicOr(&heap_u64[i], x); }
+        default: { old = atomicXor(&heap_u64[i], x); }
+    }
+    return vec_of_u64(old);
+}
+fn atom64_signed_heap(op: u32, a: u32, v: vec2<u32>) -> vec2<u32> {
+    let i = (a & 0x3fffffffu) >> 3u;
+    let x = bitcast<i64>(u64_of(v));
+    var old: i64;
+    if op == 8u {
+        old = atomicMin(&heap_i64[i], x);
+    } else {
+        old = atomicMax(&heap_i64[i], x);
+    }
+    return vec_of_u64(bitcast<u64>(old));
+}
+";
+
+/// `atomicCAS` on a 64-bit word of the heap (with [`HEAP_ATOMIC64`]).
+pub const HEAP_CAS64: &str = "
+fn cas64_heap(a: u32, expected: vec2<u32>, desired: vec2<u32>) -> vec2<u32> {
+    let i = (a & 0x3fffffffu) >> 3u;
+    let e = u64_of(expected);
+    let d = u64_of(desired);
+    loop {
+        let r = atomicCompareExchangeWeak(&heap_u64[i], e, d);
+        if r.exchanged || r.old_value != e { return vec_of_u64(r.old_value); }
+    }
+    return expected;
+}
+";
 
 /// Barrier reductions, 64-bit integers, conversions, C float semantics.
 const ARITHMETIC: &str = "
@@ -503,21 +598,30 @@ mod tests {
     fn every_prelude_variant_parses_and_validates() {
         for heap_atomic in [false, true] {
             for shared_atomic in [false, true] {
-                let text = prelude(&PreludeConfig {
-                    heap_atomic,
-                    shared_atomic,
-                    shared_words: 4,
-                    local_words: 2,
-                });
-                let module = naga::front::wgsl::parse_str(&text)
-                    .unwrap_or_else(|e| panic!("{}", e.emit_to_string(&text)));
-                let mut validator = naga::valid::Validator::new(
-                    naga::valid::ValidationFlags::all(),
-                    naga::valid::Capabilities::empty(),
-                );
-                validator
-                    .validate(&module)
-                    .unwrap_or_else(|e| panic!("{e:?}"));
+                for heap_atomic64 in [false, heap_atomic] {
+                    let text = prelude(&PreludeConfig {
+                        heap_atomic,
+                        shared_atomic,
+                        heap_atomic64,
+                        heap_cas64: heap_atomic64,
+                        shared_words: 4,
+                        local_words: 2,
+                    });
+                    let module = naga::front::wgsl::parse_str(&text)
+                        .unwrap_or_else(|e| panic!("{}", e.emit_to_string(&text)));
+                    let level = if heap_atomic64 {
+                        crate::Atomics64::AllOps
+                    } else {
+                        crate::Atomics64::None
+                    };
+                    let mut validator = naga::valid::Validator::new(
+                        naga::valid::ValidationFlags::all(),
+                        level.capabilities(),
+                    );
+                    validator
+                        .validate(&module)
+                        .unwrap_or_else(|e| panic!("{}", e.emit_to_string(&text)));
+                }
             }
         }
     }

@@ -6,7 +6,7 @@
 
 use cwcc::{run_front_end, to_simt, FsLoader, Stage};
 use cwcc_frontend::pp::PpConfig;
-use cwcc_wgsl::{compile, WgslError, WgslOptions};
+use cwcc_wgsl::{compile, Atomics64, WgslError, WgslOptions};
 use std::path::{Path, PathBuf};
 
 fn conformance_dir() -> PathBuf {
@@ -57,28 +57,42 @@ fn cases() -> Vec<PathBuf> {
     cases
 }
 
-fn reparse(source: &str) -> Result<(), String> {
+/// Parses `source` back and validates it with the capabilities of `atomics64` (the level the
+/// kernel says it needs).
+fn reparse(source: &str, atomics64: Atomics64) -> Result<(), String> {
     let module = naga::front::wgsl::parse_str(source).map_err(|e| e.emit_to_string(source))?;
     naga::valid::Validator::new(
         naga::valid::ValidationFlags::all(),
-        naga::valid::Capabilities::empty(),
+        atomics64.capabilities(),
     )
     .validate(&module)
     .map_err(|e| e.emit_to_string(source))?;
     Ok(())
 }
 
-#[test]
-fn every_conformance_kernel_compiles_to_valid_wgsl_or_is_unsupported() {
-    let mut valid = 0;
+/// The default options with native 64-bit atomics at `atomics64`.
+#[allow(clippy::needless_update)] // Other options keep their defaults.
+fn options(atomics64: Atomics64) -> WgslOptions {
+    WgslOptions {
+        atomics64,
+        ..WgslOptions::default()
+    }
+}
+
+/// Every case at one level of native 64-bit atomics: the names of the valid modules.
+fn compile_every_case(atomics64: Atomics64) -> Vec<String> {
+    let mut valid = Vec::new();
     let mut unsupported = Vec::new();
     let mut failures = Vec::new();
     for dir in cases() {
         let case = dir.file_name().unwrap().to_string_lossy().into_owned();
         let module = simt(&dir);
-        match compile(&module, &kernel_name(&dir), &WgslOptions::default()) {
-            Ok(k) => match reparse(&k.source) {
-                Ok(()) => valid += 1,
+        match compile(&module, &kernel_name(&dir), &options(atomics64)) {
+            Ok(k) if k.atomics64 > atomics64 => {
+                failures.push(format!("{case}: needs {:?}", k.atomics64))
+            }
+            Ok(k) => match reparse(&k.source, k.atomics64) {
+                Ok(()) => valid.push(case),
                 Err(e) => failures.push(format!("{case}: the WGSL does not parse back: {e}")),
             },
             Err(e @ WgslError::Unsupported { .. }) => unsupported.push(format!("{case}: {e}")),
@@ -86,11 +100,41 @@ fn every_conformance_kernel_compiles_to_valid_wgsl_or_is_unsupported() {
         }
     }
     eprintln!(
-        "{valid} modules valid; unsupported:\n{}",
+        "{atomics64:?}: {} modules valid; unsupported:\n{}",
+        valid.len(),
         unsupported.join("\n")
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(valid >= 50, "only {valid} valid modules");
+    valid
+}
+
+#[test]
+fn every_conformance_kernel_compiles_to_valid_wgsl_or_is_unsupported() {
+    let portable = compile_every_case(Atomics64::None);
+    assert!(
+        portable.len() >= 50,
+        "only {} valid modules",
+        portable.len()
+    );
+    // Native 64-bit atomics only add kernels, among them the 64-bit min / max case.
+    let native = compile_every_case(Atomics64::AllOps);
+    assert!(portable.iter().all(|case| native.contains(case)));
+    assert!(native.iter().any(|case| case == "atomic_min_max"));
+    assert!(!portable.iter().any(|case| case == "atomic_min_max"));
+}
+
+#[test]
+fn atomic_min_max_needs_only_min_max_and_says_so_without_it() {
+    let dir = conformance_dir().join("atomic_min_max");
+    let module = simt(&dir);
+    let k = compile(&module, &kernel_name(&dir), &options(Atomics64::MinMax)).unwrap();
+    assert_eq!(k.atomics64, Atomics64::MinMax);
+    let err = compile(&module, &kernel_name(&dir), &options(Atomics64::None)).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("kernel.cu:") && text.contains("SHADER_INT64_ATOMIC_MIN_MAX"),
+        "{text}"
+    );
 }
 
 #[test]
