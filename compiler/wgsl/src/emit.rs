@@ -23,6 +23,7 @@ use std::collections::{HashMap, HashSet};
 mod atomic64;
 mod float;
 mod low;
+mod tags;
 
 use atomic64::cuda_atomic_name;
 
@@ -55,7 +56,7 @@ enum Kind {
 }
 
 /// Where memory accesses through a pointer go.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Mem {
     Heap,
     Shared,
@@ -279,6 +280,8 @@ struct Emitter<'m> {
     func: naga::Function,
     values: Vec<Option<H>>,
     prov: Vec<Prov>,
+    /// The spaces whose addresses are plain offsets, without their tag ([`tags`]).
+    untagged: tags::Untagged,
     /// `i64` values held as the `u32` of their low word ([`crate::narrow`]).
     low: Vec<bool>,
     /// The value each typed local holds, where known at this point ([`float`]).
@@ -411,6 +414,7 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
     // Which arrays need atomics.
     let (heap_atomic, shared_atomic) = atomic_needs(&work, &function);
     let prov = provenance(&work, &function, &info.params, &typed);
+    let untagged = tags::untagged_spaces(&function, &prov, &typed);
     let native64 = atomic64::natives(&work, &function, &prov, opts.atomics64);
 
     let mut text = prelude(&PreludeConfig {
@@ -450,6 +454,7 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         func,
         values: vec![None; function.value_types.len()],
         prov,
+        untagged,
         low: crate::narrow::low_only_values(&work, &function),
         local_values: HashMap::new(),
         opaque_zero: None,
@@ -932,6 +937,8 @@ impl Emitter<'_> {
     fn word_ptr(&mut self, b: &mut Block, mem: Mem, addr: H) -> Res<H> {
         let (array, masked) = match mem {
             Mem::Heap => ("heap", addr),
+            Mem::Shared if self.untagged.shared => ("shared_mem", addr),
+            Mem::Local if self.untagged.local => ("local_mem", addr),
             Mem::Shared | Mem::Local | Mem::Param => {
                 let m = self.u32c(OFFSET_MASK);
                 let masked = self.bin(b, BO::And, addr, m);
@@ -1259,7 +1266,8 @@ impl Emitter<'_> {
             }
             Inst::GlobalAddr(g) => {
                 if let Some(off) = self.shared_offsets.get(g).copied() {
-                    self.u32c(TAG_SHARED | off as u32)
+                    let tag = if self.untagged.shared { 0 } else { TAG_SHARED };
+                    self.u32c(tag | off as u32)
                 } else if let Some(off) = self.global_offsets.get(g).copied() {
                     let base = self
                         .globals_base
@@ -1282,10 +1290,16 @@ impl Emitter<'_> {
                         }
                         return Ok(());
                     }
-                    LocalRepr::Words(off) => self.u32c(TAG_LOCAL | off),
+                    LocalRepr::Words(off) => {
+                        let tag = if self.untagged.local { 0 } else { TAG_LOCAL };
+                        self.u32c(tag | off)
+                    }
                 }
             }
-            Inst::DynSharedAddr => self.u32c(TAG_SHARED | self.dyn_shared_offset as u32),
+            Inst::DynSharedAddr => {
+                let tag = if self.untagged.shared { 0 } else { TAG_SHARED };
+                self.u32c(tag | self.dyn_shared_offset as u32)
+            }
             Inst::SharedBuffer => {
                 return Err(WgslError::Invalid(
                     "shared_buffer in a simt-phase module".into(),
