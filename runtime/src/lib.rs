@@ -211,7 +211,8 @@ struct WebGpuState {
     device: webgpu::WebGpuDevice,
     module: Module,
     globals_base: u64,
-    kernels: std::collections::HashMap<String, cwcc_wgsl::WgslKernel>,
+    /// By name and whether built for distinct pointer arguments.
+    kernels: std::collections::HashMap<(String, bool), cwcc_wgsl::WgslKernel>,
 }
 
 /// The Vulkan backend's state: the device, the per-thread module it compiles kernels from,
@@ -349,7 +350,7 @@ impl Runtime {
         }
         match &mut self.device {
             Device::Vulkan(state) => compile_vulkan(state, kernel),
-            Device::WebGpu(state) => compile_webgpu(state, kernel),
+            Device::WebGpu(state) => compile_webgpu(state, kernel, false),
             Device::Interp(_) | Device::Wasm(_) => Ok(()),
         }
     }
@@ -695,13 +696,22 @@ fn compile_vulkan(state: &mut VulkanState, kernel: &str) -> Result<(), RuntimeEr
     Ok(())
 }
 
-/// Compiles `kernel` to WGSL for the WebGPU device, once (the module is cached).
-fn compile_webgpu(state: &mut WebGpuState, kernel: &str) -> Result<(), RuntimeError> {
-    if !state.kernels.contains_key(kernel) {
-        let options = state.device.wgsl_options();
+/// Compiles `kernel` to WGSL for the WebGPU device, once per value of
+/// `distinct_pointer_params` (see [`cwcc_wgsl::WgslOptions::distinct_pointer_params`]).
+fn compile_webgpu(
+    state: &mut WebGpuState,
+    kernel: &str,
+    distinct_pointer_params: bool,
+) -> Result<(), RuntimeError> {
+    let key = (kernel.to_string(), distinct_pointer_params);
+    if !state.kernels.contains_key(&key) {
+        let options = cwcc_wgsl::WgslOptions {
+            distinct_pointer_params,
+            ..state.device.wgsl_options()
+        };
         let compiled = cwcc_wgsl::compile(&state.module, kernel, &options)
             .map_err(|e| RuntimeError::Load(e.to_string()))?;
-        state.kernels.insert(kernel.to_string(), compiled);
+        state.kernels.insert(key, compiled);
     }
     Ok(())
 }
@@ -748,8 +758,20 @@ fn launch_webgpu(
     shared_bytes: u64,
     values: &[ArgValue],
 ) -> Result<Duration, RuntimeError> {
-    compile_webgpu(state, kernel)?;
-    let Some(compiled) = state.kernels.get(kernel) else {
+    // Every pointer argument is a whole buffer: different addresses are different buffers.
+    let mut pointers: Vec<u64> = values
+        .iter()
+        .filter_map(|v| match v {
+            ArgValue::Ptr(address) => Some(*address),
+            _ => None,
+        })
+        .collect();
+    let count = pointers.len();
+    pointers.sort_unstable();
+    pointers.dedup();
+    let distinct = pointers.len() == count;
+    compile_webgpu(state, kernel, distinct)?;
+    let Some(compiled) = state.kernels.get(&(kernel.to_string(), distinct)) else {
         return Err(RuntimeError::Load(format!(
             "kernel `{kernel}` did not compile"
         )));

@@ -339,7 +339,7 @@ impl WebGpuDevice {
         block: [u32; 3],
         shared_words: u32,
     ) -> Result<wgpu::ComputePipeline, String> {
-        let key = (kernel.name.clone(), block, shared_words);
+        let key = (kernel.build_key(), block, shared_words);
         if let Some(p) = self.pipelines.get(&key) {
             return Ok(p.clone());
         }
@@ -351,7 +351,7 @@ impl WebGpuDevice {
                 kernel.atomics64.wgpu_features()
             ));
         }
-        if !self.modules.contains_key(&kernel.name) {
+        if !self.modules.contains_key(&kernel.build_key()) {
             let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
             let desc = wgpu::ShaderModuleDescriptor {
                 label: Some(&kernel.name),
@@ -373,11 +373,11 @@ impl WebGpuDevice {
                     describe(&err)
                 ));
             }
-            self.modules.insert(kernel.name.clone(), module);
+            self.modules.insert(kernel.build_key(), module);
         }
         let module = self
             .modules
-            .get(&kernel.name)
+            .get(&kernel.build_key())
             .ok_or_else(|| format!("no shader module for `{}`", kernel.name))?;
         let mut constants = vec![
             (OVERRIDE_BLOCK_SIZE[0], f64::from(block[0])),
@@ -803,5 +803,67 @@ kernel \"ballot\" = fn0(\"out\": ptr<global>) static_shared 0
             err.contains("warp collectives") && err.contains(&format!("{}", 12 * threads)),
             "{err}"
         );
+    }
+
+    /// `t[tid] = in[tid]; sync; out[tid] = t[tid ^ 1]`: built without its storage barrier
+    /// when `in` and `out` are different buffers, and with it when they are one buffer.
+    const SWAP: &str = "module phase simt
+global @g0 \"t\": [64 x i32] shared align 4
+fn fn0 \"swap\"(%v0: ptr<global>, %v1: ptr<global>) {
+  %v2: ptr<shared> = global_addr @g0
+  %v3: i32 = thread_id.x
+  %v4: i64 = zext %v3
+  %v5: i64 = const 4
+  %v6: i64 = mul %v4, %v5
+  %v7: ptr<global> = ptradd %v0, %v6
+  %v8: i32 = load %v7 align 4
+  %v9: ptr<shared> = ptradd %v2, %v6
+  store %v9, %v8 align 4
+  barrier
+  %v10: i32 = const 1
+  %v11: i32 = xor %v3, %v10
+  %v12: i64 = zext %v11
+  %v13: i64 = mul %v12, %v5
+  %v14: ptr<shared> = ptradd %v2, %v13
+  %v15: i32 = load %v14 align 4
+  %v16: ptr<global> = ptradd %v1, %v6
+  store %v16, %v15 align 4
+  return
+}
+kernel \"swap\" = fn0(\"in\": ptr<global>, \"out\": ptr<global>) static_shared 256
+";
+
+    #[test]
+    fn aliased_buffers_get_the_build_with_storage_barriers() {
+        let module = cwcc_simt::parse_module(SWAP).unwrap();
+        let mut rt = match Runtime::with_webgpu(module) {
+            Ok(rt) => rt,
+            Err(e) => {
+                eprintln!("skipped: {e}");
+                return;
+            }
+        };
+        let words: Vec<u8> = (0..8i32).flat_map(i32::to_le_bytes).collect();
+        let a = rt.alloc_bytes(&words).unwrap();
+        let b = rt.alloc_zeroed(32).unwrap();
+        let swapped: Vec<u8> = [1, 0, 3, 2, 5, 4, 7, 6]
+            .iter()
+            .flat_map(|x: &i32| x.to_le_bytes())
+            .collect();
+        let block = [8, 1, 1];
+        let args = [KernelArg::Buffer(a), KernelArg::Buffer(b)];
+        rt.launch("swap", [1, 1, 1], block, 0, &args).unwrap();
+        assert_eq!(rt.read(b).unwrap(), swapped);
+        let in_place = [KernelArg::Buffer(a), KernelArg::Buffer(a)];
+        rt.launch("swap", [1, 1, 1], block, 0, &in_place).unwrap();
+        assert_eq!(rt.read(a).unwrap(), swapped);
+        let crate::Device::WebGpu(state) = &rt.device else {
+            panic!("not a WebGPU runtime")
+        };
+        let barriers = |distinct: bool| {
+            let k = &state.kernels[&("swap".to_string(), distinct)];
+            k.source.matches("storageBarrier()").count()
+        };
+        assert_eq!((barriers(true), barriers(false)), (0, 1));
     }
 }

@@ -28,19 +28,26 @@
 use cwcc_simt::ir::{BarrierKind, Inst, Region, Stmt, StmtKind, Value};
 use std::collections::HashMap;
 
-/// What a statement may do to the heap.
-fn heap_effect(inst: &Inst, heap: &dyn Fn(Value) -> bool) -> (bool, bool) {
+/// Parts of the heap, as a set: bit `i` (below 63) is the buffer of kernel pointer
+/// parameter `i`; [`ANYWHERE`] (every bit) is any part.
+pub type HeapParts = u64;
+
+/// Any part of the heap.
+pub const ANYWHERE: HeapParts = u64::MAX;
+
+/// The parts of the heap a statement may (access, write).
+fn heap_effect(inst: &Inst, heap: &dyn Fn(Value) -> HeapParts) -> (HeapParts, HeapParts) {
     match inst {
-        Inst::Load { ptr, .. } => (heap(*ptr), false),
+        Inst::Load { ptr, .. } => (heap(*ptr), 0),
         Inst::Store { ptr, .. } | Inst::AtomicRmw { ptr, .. } | Inst::AtomicCas { ptr, .. } => {
             let h = heap(*ptr);
             (h, h)
         }
         // Calls are inlined and the others are refused, but stay on the safe side.
         Inst::Call { .. } | Inst::Fence(_) | Inst::Trap { .. } | Inst::Printf { .. } => {
-            (true, true)
+            (ANYWHERE, ANYWHERE)
         }
-        _ => (false, false),
+        _ => (0, 0),
     }
 }
 
@@ -51,8 +58,8 @@ fn is_barrier(inst: &Inst) -> bool {
 
 /// For every barrier statement (`Inst::Barrier` of any kind and `Inst::SyncWarp`) of `body`,
 /// in the order of [`Region::walk`], whether it must be a storage barrier too. `heap` says
-/// whether an access through a pointer value may touch the heap.
-pub fn storage_barriers(body: &Region, heap: &dyn Fn(Value) -> bool) -> Vec<bool> {
+/// which parts of the heap an access through a pointer value may touch (0: none).
+pub fn storage_barriers(body: &Region, heap: &dyn Fn(Value) -> HeapParts) -> Vec<bool> {
     let mut barriers = HashMap::new();
     let mut loops = HashMap::new();
     body.walk(&mut |stmt: &Stmt| match &stmt.kind {
@@ -75,8 +82,8 @@ pub fn storage_barriers(body: &Region, heap: &dyn Fn(Value) -> bool) -> Vec<bool
         heap,
         barriers: &barriers,
         loops: &loops,
-        write_after: vec![false; n],
-        heads: vec![false; loops.len()],
+        write_after: vec![0; n],
+        heads: vec![0; loops.len()],
         exits: Vec::new(),
         changed: false,
         unsure: false,
@@ -84,7 +91,7 @@ pub fn storage_barriers(body: &Region, heap: &dyn Fn(Value) -> bool) -> Vec<bool
     let mut converged = false;
     for _ in 0..max_passes {
         back.changed = false;
-        back.region(body, false);
+        back.region(body, 0);
         if back.unsure {
             return all;
         }
@@ -121,36 +128,37 @@ pub fn storage_barriers(body: &Region, heap: &dyn Fn(Value) -> bool) -> Vec<bool
     all
 }
 
-/// The backward pass: whether a heap write may execute from a point on before a barrier.
+/// The backward pass: the parts of the heap a write may touch from a point on before a
+/// barrier.
 struct Backward<'a> {
-    heap: &'a dyn Fn(Value) -> bool,
+    heap: &'a dyn Fn(Value) -> HeapParts,
     barriers: &'a HashMap<*const Stmt, usize>,
     loops: &'a HashMap<*const Stmt, usize>,
-    /// Per barrier: a heap write may follow it before the next barrier.
-    write_after: Vec<bool>,
+    /// Per barrier: the parts a heap write may touch after it before the next barrier.
+    write_after: Vec<HeapParts>,
     /// Per loop: the state at the top of its body (grows until the fixpoint).
-    heads: Vec<bool>,
+    heads: Vec<HeapParts>,
     /// The innermost loops' (break target, continue target) states.
-    exits: Vec<(bool, bool)>,
+    exits: Vec<(HeapParts, HeapParts)>,
     changed: bool,
     unsure: bool,
 }
 
 impl Backward<'_> {
     /// The state before `r`, given the state `after` it.
-    fn region(&mut self, r: &Region, after: bool) -> bool {
+    fn region(&mut self, r: &Region, after: HeapParts) -> HeapParts {
         let mut s = after;
         for stmt in r.stmts.iter().rev() {
             s = match &stmt.kind {
                 StmtKind::Inst { inst, .. } => {
                     if let Some(&i) = self.barriers.get(&std::ptr::from_ref(stmt)) {
-                        if s && !self.write_after[i] {
-                            self.write_after[i] = true;
+                        if s & !self.write_after[i] != 0 {
+                            self.write_after[i] |= s;
                             self.changed = true;
                         }
-                        false
+                        0
                     } else {
-                        s || heap_effect(inst, self.heap).1
+                        s | heap_effect(inst, self.heap).1
                     }
                 }
                 StmtKind::If {
@@ -160,20 +168,20 @@ impl Backward<'_> {
                 } => {
                     let t = self.region(then_region, s);
                     let e = self.region(else_region, s);
-                    t || e
+                    t | e
                 }
                 StmtKind::Loop { body, continuing } => {
                     let Some(&l) = self.loops.get(&std::ptr::from_ref(stmt)) else {
                         self.unsure = true;
-                        return true;
+                        return ANYWHERE;
                     };
                     let head = self.heads[l];
                     let cont = self.region(continuing, head);
                     self.exits.push((s, cont));
                     let top = self.region(body, cont);
                     self.exits.pop();
-                    if top && !self.heads[l] {
-                        self.heads[l] = true;
+                    if top & !self.heads[l] != 0 {
+                        self.heads[l] |= top;
                         self.changed = true;
                     }
                     self.heads[l]
@@ -181,7 +189,7 @@ impl Backward<'_> {
                 StmtKind::Break | StmtKind::Continue => {
                     let Some(&(brk, cont)) = self.exits.last() else {
                         self.unsure = true;
-                        return true;
+                        return ANYWHERE;
                     };
                     if matches!(stmt.kind, StmtKind::Break) {
                         brk
@@ -190,7 +198,7 @@ impl Backward<'_> {
                     }
                 }
                 // Nothing of this thread follows the end of the kernel.
-                StmtKind::Return(_) => false,
+                StmtKind::Return(_) => 0,
             };
         }
         s
@@ -202,25 +210,26 @@ impl Backward<'_> {
 struct State {
     /// A heap write may have executed since the last barrier.
     write: bool,
-    /// A heap access may have executed since the last barrier that kept its storage half.
-    access: bool,
+    /// The parts of the heap an access may have touched since the last barrier that kept
+    /// its storage half.
+    access: HeapParts,
 }
 
 impl State {
     fn join(self, o: State) -> State {
         State {
             write: self.write || o.write,
-            access: self.access || o.access,
+            access: self.access | o.access,
         }
     }
 }
 
 /// The forward pass: the accesses before each barrier, and the decisions.
 struct Forward<'a> {
-    heap: &'a dyn Fn(Value) -> bool,
+    heap: &'a dyn Fn(Value) -> HeapParts,
     barriers: &'a HashMap<*const Stmt, usize>,
     loops: &'a HashMap<*const Stmt, usize>,
-    write_after: &'a [bool],
+    write_after: &'a [HeapParts],
     /// Per barrier: it keeps its storage half (only ever set, so the passes converge).
     keep: Vec<bool>,
     /// Per loop: the state at the top of its body.
@@ -241,20 +250,20 @@ impl Forward<'_> {
                 StmtKind::Inst { inst, .. } => {
                     if let Some(&i) = self.barriers.get(&std::ptr::from_ref(stmt)) {
                         let forced = matches!(inst, Inst::Barrier(k) if *k != BarrierKind::Sync);
-                        let keep = forced || s.write || (s.access && self.write_after[i]);
+                        let keep = forced || s.write || (s.access & self.write_after[i] != 0);
                         if keep && !self.keep[i] {
                             self.keep[i] = true;
                             self.changed = true;
                         }
                         State {
                             write: false,
-                            access: s.access && !self.keep[i],
+                            access: if self.keep[i] { 0 } else { s.access },
                         }
                     } else {
                         let (access, write) = heap_effect(inst, self.heap);
                         State {
-                            write: s.write || write,
-                            access: s.access || access,
+                            write: s.write || write != 0,
+                            access: s.access | access,
                         }
                     }
                 }
@@ -306,7 +315,7 @@ impl Forward<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::storage_barriers;
+    use super::{storage_barriers, ANYWHERE};
     use cwcc_simt::ir::{AddrSpace, Type, Value};
 
     /// The decisions for the first function of `body` (a kernel body over `%v0: ptr<global>`,
@@ -329,10 +338,14 @@ kernel \"k\" = fn0(\"a\": ptr<global>, \"s\": ptr<shared>, \"g\": ptr<generic>, 
                 Some(Type::Ptr(space)) => Some(*space),
                 _ => None,
             });
-            !matches!(
+            if matches!(
                 space,
                 Some(AddrSpace::Shared | AddrSpace::Local | AddrSpace::Param)
-            )
+            ) {
+                0
+            } else {
+                ANYWHERE
+            }
         };
         storage_barriers(&f.body, &heap)
     }
@@ -542,5 +555,44 @@ kernel \"k\" = fn0(\"out\": ptr<global>, \"c\": i1) static_shared 256
             "{}",
             k.source
         );
+    }
+
+    /// `t[tid] = in[j]; sync; out[k] = t[..]`: the read of `in` before the barrier must not
+    /// see another thread's write after it, unless `in` and `out` are known to be
+    /// different buffers ([`crate::WgslOptions::distinct_pointer_params`]); an in-place
+    /// version (`a` read and written) keeps the storage barrier either way.
+    #[test]
+    fn distinct_buffers_need_no_storage_barrier_between_a_read_and_a_write() {
+        let kernel = |write_param: &str| {
+            format!(
+                "module phase simt
+global @g0 \"t\": [64 x i32] shared align 4
+fn fn0 \"k\"(%v0: ptr<global>, %v1: ptr<global>) {{
+  %v2: ptr<shared> = global_addr @g0
+  %v3: i32 = load %v0 align 4
+  store %v2, %v3 align 4
+  barrier
+  %v4: i32 = load %v2 align 4
+  store {write_param}, %v4 align 4
+  return
+}}
+kernel \"k\" = fn0(\"in\": ptr<global>, \"out\": ptr<global>) static_shared 256
+"
+            )
+        };
+        let storage_barriers = |text: &str, distinct: bool| {
+            let module = cwcc_simt::parse_module(text).unwrap();
+            let opts = crate::WgslOptions {
+                distinct_pointer_params: distinct,
+                ..Default::default()
+            };
+            let k = crate::compile(&module, "k", &opts).unwrap();
+            k.source.matches("storageBarrier()").count()
+        };
+        let transpose = kernel("%v1");
+        assert_eq!(storage_barriers(&transpose, false), 1);
+        assert_eq!(storage_barriers(&transpose, true), 0);
+        let in_place = kernel("%v0");
+        assert_eq!(storage_barriers(&in_place, true), 1);
     }
 }

@@ -159,6 +159,25 @@ fn typed_locals(m: &Module, f: &Function) -> HashSet<LocalId> {
         .collect()
 }
 
+/// A fact about where pointer values point, computed by [`pointer_flow`]: a lattice with
+/// a bottom (nothing known yet: null, or not reached) and a top (anything).
+trait PointerFact: Copy + Eq {
+    /// Nothing known yet.
+    const BOTTOM: Self;
+    /// Anything: different facts on different paths, or a pointer loaded from memory.
+    const TOP: Self;
+    /// The least fact that holds where either holds.
+    fn join(self, other: Self) -> Self {
+        if self == Self::BOTTOM {
+            other
+        } else if other == Self::BOTTOM || self == other {
+            self
+        } else {
+            Self::TOP
+        }
+    }
+}
+
 /// Where a generic pointer value points, as far as a flow analysis can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Prov {
@@ -170,14 +189,25 @@ enum Prov {
     Top,
 }
 
-impl Prov {
-    fn join(self, other: Prov) -> Prov {
-        match (self, other) {
-            (Prov::Bottom, x) | (x, Prov::Bottom) => x,
-            (a, b) if a == b => a,
-            _ => Prov::Top,
-        }
-    }
+impl PointerFact for Prov {
+    const BOTTOM: Prov = Prov::Bottom;
+    const TOP: Prov = Prov::Top;
+}
+
+/// Which kernel pointer parameter a heap pointer is derived from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Root {
+    /// Nothing known yet (null, or not reached).
+    Bottom,
+    /// Always this parameter (its index among the kernel's parameters).
+    Param(usize),
+    /// Different parameters on different paths, a module global, or a loaded pointer.
+    Top,
+}
+
+impl PointerFact for Root {
+    const BOTTOM: Root = Root::Bottom;
+    const TOP: Root = Root::Top;
 }
 
 /// Where a pointer `ptr` of `space` points, with what the flow analysis `prov` knows.
@@ -188,21 +218,22 @@ fn mem_of(space: AddrSpace, prov: &[Prov], ptr: Value) -> Mem {
     }
 }
 
-/// The provenance of every value: kernel pointer parameters point to global memory (the
-/// host passes device buffers), addresses of variables to their memory, and `ptradd`,
-/// `addrspacecast`, `select` and typed local variables carry it along. Accesses through a
-/// generic pointer of known provenance skip the run-time switch on the tag.
-fn provenance(
-    m: &Module,
+/// A forward flow analysis of pointer values: kernel pointer parameters start with
+/// `param(index)`, the addresses of variables with `address(inst)`, `ptradd`,
+/// `addrspacecast`, `select` and typed local variables carry facts along, constants are
+/// the bottom, and everything else is the top.
+fn pointer_flow<T: PointerFact>(
     f: &Function,
     params: &[cwcc_simt::ir::KernelParam],
     typed: &HashSet<LocalId>,
-) -> Vec<Prov> {
-    let mut prov = vec![Prov::Bottom; f.value_types.len()];
-    let mut slot = vec![Prov::Bottom; f.locals.len()];
-    for (v, p) in f.params.iter().zip(params) {
-        if let (ParamKind::Pointer(_), Some(x)) = (&p.kind, prov.get_mut(v.index())) {
-            *x = Prov::Known(Mem::Heap);
+    param: impl Fn(usize) -> T,
+    address: impl Fn(&Inst) -> Option<T>,
+) -> Vec<T> {
+    let mut fact = vec![T::BOTTOM; f.value_types.len()];
+    let mut slot = vec![T::BOTTOM; f.locals.len()];
+    for (i, (v, p)) in f.params.iter().zip(params).enumerate() {
+        if let (ParamKind::Pointer(_), Some(x)) = (&p.kind, fact.get_mut(v.index())) {
+            *x = param(i);
         }
     }
     let mut addr_of: HashMap<Value, LocalId> = HashMap::new();
@@ -217,7 +248,7 @@ fn provenance(
             }
         }
     });
-    let get = |prov: &[Prov], v: &Value| prov.get(v.index()).copied().unwrap_or(Prov::Top);
+    let get = |fact: &[T], v: &Value| fact.get(v.index()).copied().unwrap_or(T::TOP);
     for _ in 0..16 {
         let mut changed = false;
         walk(&f.body, &mut |kind| {
@@ -226,7 +257,7 @@ fn provenance(
             };
             if let Inst::Store { ptr, value, .. } = inst {
                 if let Some(l) = addr_of.get(ptr) {
-                    let new = get(&prov, value);
+                    let new = get(&fact, value);
                     if let Some(s) = slot.get_mut(l.index()) {
                         let joined = s.join(new);
                         changed |= joined != *s;
@@ -239,28 +270,22 @@ fn provenance(
                 return;
             };
             let p = match inst {
-                Inst::PtrAdd { ptr, .. } => get(&prov, ptr),
+                Inst::PtrAdd { ptr, .. } => get(&fact, ptr),
                 Inst::Convert {
                     op: ConvOp::AddrSpaceCast,
                     arg,
-                } => get(&prov, arg),
+                } => get(&fact, arg),
                 Inst::Select {
                     if_true, if_false, ..
-                } => get(&prov, if_true).join(get(&prov, if_false)),
-                Inst::GlobalAddr(g) => match m.globals.get(*g).map(|g| g.space) {
-                    Some(AddrSpace::Shared) => Prov::Known(Mem::Shared),
-                    _ => Prov::Known(Mem::Heap),
-                },
-                Inst::LocalAddr(_) => Prov::Known(Mem::Local),
-                Inst::DynSharedAddr => Prov::Known(Mem::Shared),
+                } => get(&fact, if_true).join(get(&fact, if_false)),
                 Inst::Load { ptr, .. } => match addr_of.get(ptr) {
-                    Some(l) => slot.get(l.index()).copied().unwrap_or(Prov::Top),
-                    None => Prov::Top,
+                    Some(l) => slot.get(l.index()).copied().unwrap_or(T::TOP),
+                    None => T::TOP,
                 },
-                Inst::Const { .. } => Prov::Bottom,
-                _ => Prov::Top,
+                Inst::Const { .. } => T::BOTTOM,
+                other => address(other).unwrap_or(T::TOP),
             };
-            if let Some(x) = prov.get_mut(r.index()) {
+            if let Some(x) = fact.get_mut(r.index()) {
                 let joined = x.join(p);
                 changed |= joined != *x;
                 *x = joined;
@@ -270,7 +295,43 @@ fn provenance(
             break;
         }
     }
-    prov
+    fact
+}
+
+/// The provenance of every value: kernel pointer parameters point to global memory (the
+/// host passes device buffers), addresses of variables to their memory. Accesses through a
+/// generic pointer of known provenance skip the run-time switch on the tag.
+fn provenance(
+    m: &Module,
+    f: &Function,
+    params: &[cwcc_simt::ir::KernelParam],
+    typed: &HashSet<LocalId>,
+) -> Vec<Prov> {
+    pointer_flow(
+        f,
+        params,
+        typed,
+        |_| Prov::Known(Mem::Heap),
+        |inst| match inst {
+            Inst::GlobalAddr(g) => Some(match m.globals.get(*g).map(|g| g.space) {
+                Some(AddrSpace::Shared) => Prov::Known(Mem::Shared),
+                _ => Prov::Known(Mem::Heap),
+            }),
+            Inst::LocalAddr(_) => Some(Prov::Known(Mem::Local)),
+            Inst::DynSharedAddr => Some(Prov::Known(Mem::Shared)),
+            _ => None,
+        },
+    )
+}
+
+/// The pointer parameter every value derives from, where one does (see
+/// [`WgslOptions::distinct_pointer_params`]).
+fn roots(
+    f: &Function,
+    params: &[cwcc_simt::ir::KernelParam],
+    typed: &HashSet<LocalId>,
+) -> Vec<Root> {
+    pointer_flow(f, params, typed, Root::Param, |_| None)
 }
 
 struct Emitter<'m> {
@@ -481,7 +542,22 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         barriers_emitted: 0,
     };
     // Accesses through pointers that may point into the heap.
-    let heap = |v: Value| !matches!(e.ptr_mem(v), Ok(Mem::Shared | Mem::Local | Mem::Param));
+    // The parts of the heap they may touch: their pointer parameter's buffer where the
+    // launch passes distinct buffers and the pointer derives from one parameter.
+    let roots = if opts.distinct_pointer_params {
+        roots(&function, &info.params, &typed)
+    } else {
+        Vec::new()
+    };
+    let heap = |v: Value| {
+        if matches!(e.ptr_mem(v), Ok(Mem::Shared | Mem::Local | Mem::Param)) {
+            return 0;
+        }
+        match roots.get(v.index()) {
+            Some(Root::Param(i)) if *i < 63 => 1 << i,
+            _ => crate::barriers::ANYWHERE,
+        }
+    };
     e.storage_barriers = crate::barriers::storage_barriers(&function.body, &heap);
     // Locals (errors about them point at the kernel's first statement).
     e.loc = first_loc(&function.body);
@@ -579,6 +655,7 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         has_shared_words_override,
         warp_bytes_per_thread: warp::bytes_per_thread(&nm),
         atomics64,
+        distinct_pointer_params: opts.distinct_pointer_params,
     })
 }
 

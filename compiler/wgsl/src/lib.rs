@@ -184,6 +184,12 @@ pub struct WgslOptions {
     /// Which native 64-bit atomics the target device has (see # Atomics in the crate doc).
     /// The default, [`Atomics64::None`], is portable WGSL (browsers have none).
     pub atomics64: Atomics64,
+    /// The launch passes different buffers to different pointer parameters (the runtime
+    /// checks this per launch). A `__syncthreads` then needs no storage barrier to keep a
+    /// read through one parameter before a later write through another (see `barriers.rs`):
+    /// a storage barrier is a device-scope memory barrier in wgpu's SPIR-V, which cost a
+    /// transpose a fifth of its time on an H100.
+    pub distinct_pointer_params: bool,
 }
 
 /// Native 64-bit atomics of a device, from least to most: each level allows what the one
@@ -290,6 +296,21 @@ pub struct WgslKernel {
     /// runtime must refuse it on a device with less, and bind the heap again at
     /// [`BINDING_HEAP_U64`] and [`BINDING_HEAP_I64`] when it is not `None`.
     pub atomics64: Atomics64,
+    /// Built with [`WgslOptions::distinct_pointer_params`]: a runtime may only launch it
+    /// with a different buffer for every pointer parameter.
+    pub distinct_pointer_params: bool,
+}
+
+impl WgslKernel {
+    /// A name for this build of the kernel, different for builds under different
+    /// assumptions (for a runtime's module and pipeline caches).
+    pub fn build_key(&self) -> String {
+        if self.distinct_pointer_params {
+            format!("{}#distinct", self.name)
+        } else {
+            self.name.clone()
+        }
+    }
 }
 
 impl WgslKernel {

@@ -22,7 +22,7 @@
 //! Anything else (storing it to memory, converting it to an integer, comparing it with a
 //! null pointer or an address of another space, joining it with one) keeps the tag.
 
-use super::{walk, Mem, Prov};
+use super::{walk, Mem, PointerFact, Prov};
 use cwcc_simt::ir::{ConvOp, Function, Handle, Inst, LocalId, StmtKind, Value};
 use std::collections::{HashMap, HashSet};
 
