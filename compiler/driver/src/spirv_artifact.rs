@@ -23,6 +23,7 @@ pub fn portable_spirv_options() -> SpirvOptions {
         denorm_preserve_f64: false,
         // Some drivers flush f32 subnormals and cannot be told not to (NVIDIA's).
         soft_denormals_f32: true,
+        simulate_flush_f32: false,
         preserve_inf_nan: 0,
     }
 }

@@ -174,10 +174,12 @@ fn run_case(dir: &Path, out_dir: &Path, backend: &str) -> Result<(), String> {
     }
     let mut command = Command::new(env!("CARGO_BIN_EXE_cwcc"));
     // `vulkan-soft-denormals`: Vulkan with the f32 subnormal emulation that devices which
-    // flush subnormals get (NVIDIA's); on lavapipe, which keeps them, every exact path must
-    // still give CUDA's results.
+    // flush subnormals get (NVIDIA's), on a device made to flush them as NVIDIA's driver
+    // does (`CWCC_VK_SIMULATE_FTZ`, lavapipe itself keeps them): the emulation must repair
+    // every flushed result.
     if backend == "vulkan-soft-denormals" {
         command.env("CWCC_VK_SOFT_DENORMALS", "1");
+        command.env("CWCC_VK_SIMULATE_FTZ", "1");
         backend = "vulkan";
     }
     if backend == "vulkan" {

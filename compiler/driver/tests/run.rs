@@ -529,10 +529,10 @@ extern \"C\" __global__ void k(unsigned *out) {
 }
 
 /// A loop run optimistically under the subnormal emulation (`cwcc-spirv`'s loop
-/// speculation) gives the reference executor's bits when its checks fail and it is redone
-/// exactly: the float and integer locals it updates are restored before the redo (else
-/// the redo would start from the first run's values). Threads 0..15 meet subnormals in
-/// the loop, threads 16..31 do not.
+/// speculation), on a device made to flush subnormals as NVIDIA's does, gives the
+/// reference executor's bits: its checks fail, and it is redone exactly after the float
+/// and integer locals it updates are restored. Threads 0..15 meet subnormals in the loop,
+/// threads 16..31 do not.
 #[test]
 fn vulkan_speculated_loops_redo_exactly() {
     let dir = tmp("speculated-loop");
@@ -559,6 +559,7 @@ fn vulkan_speculated_loops_redo_exactly() {
         let out = dir.join(backend);
         let o = Command::new(env!("CARGO_BIN_EXE_cwcc"))
             .env("CWCC_VK_SOFT_DENORMALS", "1")
+            .env("CWCC_VK_SIMULATE_FTZ", "1")
             .env("CWCC_VULKAN_VALIDATION", "1")
             .args(["run", cu.to_str().unwrap(), "--kernel", "k", "--grid", "1"])
             .args([
@@ -589,4 +590,63 @@ fn vulkan_speculated_loops_redo_exactly() {
         .collect();
     assert!(acc.iter().any(|x| x.abs() < f32::MIN_POSITIVE && *x != 0.0));
     assert_eq!(outputs[0], outputs[1]);
+}
+
+/// `CWCC_VK_SIMULATE_FTZ=1` makes a Vulkan device flush f32 subnormals as NVIDIA's driver
+/// does (so that CI can check the emulation against a flushing device): without the
+/// emulation subnormal results become zeros, with it they are CUDA's.
+#[test]
+fn vulkan_simulated_flushing_is_repaired_by_the_emulation() {
+    let dir = tmp("simulated-ftz");
+    let cu = dir.join("k.cu");
+    std::fs::write(
+        &cu,
+        "extern \"C\" __global__ void k(const float *x, float *out) {
+    int i = threadIdx.x;
+    out[i] = x[i] * 0.5f + x[i];
+}
+",
+    )
+    .unwrap();
+    let xs: Vec<u8> = [1e-40f32, -3e-39, 1.0, 2e-38]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    let xp = dir.join("x.npy");
+    std::fs::write(&xp, write_npy(&NpyArray::from_bytes(DType::F32, xs))).unwrap();
+    let x = format!("@{}", xp.display());
+    let run = |soft: &str| {
+        let out = dir.join(format!("out-{soft}"));
+        let o = Command::new(env!("CARGO_BIN_EXE_cwcc"))
+            .env("CWCC_VK_SIMULATE_FTZ", "1")
+            .env("CWCC_VK_SOFT_DENORMALS", soft)
+            .args(["run", cu.to_str().unwrap(), "--kernel", "k", "--grid", "1"])
+            .args(["--block", "4", "--arg", &x, "--arg", "zeros:f32:4"])
+            .args(["--backend", "vulkan", "--out-dir", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        if stderr(&o).contains("no usable Vulkan device") {
+            return None;
+        }
+        assert!(o.status.success(), "{}", stderr(&o));
+        let got = read_npy(&std::fs::read(out.join("arg1.npy")).unwrap()).unwrap();
+        Some(
+            got.data
+                .chunks(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect::<Vec<f32>>(),
+        )
+    };
+    let Some(flushed) = run("0") else {
+        eprintln!("skipped: no Vulkan device");
+        return;
+    };
+    // 2e-38 * 0.5 is subnormal: flushed to 0 before the sum.
+    assert_eq!(flushed, [0.0, -0.0, 1.5, 2e-38]);
+    let exact = run("1").unwrap();
+    let want: Vec<f32> = [1e-40f32, -3e-39, 1.0, 2e-38]
+        .iter()
+        .map(|v| v * 0.5 + v)
+        .collect();
+    assert_eq!(exact, want);
 }

@@ -674,6 +674,51 @@ impl<'m> Emitter<'m> {
     }
     /// [`Emitter::op`] without the subnormal emulation.
     fn native_op(&mut self, op: Op, ty: Word, operands: &[Word]) -> Res<Word> {
+        if self.opts.simulate_flush_f32 {
+            let f32t = self.t_float(32);
+            let arith = matches!(
+                op,
+                Op::FAdd | Op::FSub | Op::FMul | Op::FDiv | Op::FRem | Op::FMod | Op::FNegate
+            );
+            if arith && ty == f32t {
+                let flushed = self.flush_all_f32(operands)?;
+                let r = self.emit_op(op, ty, &flushed)?;
+                return self.flush_f32(r);
+            }
+            if op == Op::FConvert && ty == self.t_float(64) {
+                let flushed = self.flush_all_f32(operands)?;
+                return self.emit_op(op, ty, &flushed);
+            }
+        }
+        self.emit_op(op, ty, operands)
+    }
+    /// `x` (an `f32`) as a flushing device reads or writes it: a subnormal becomes a zero
+    /// of its sign ([`SpirvOptions::simulate_flush_f32`]).
+    fn flush_f32(&mut self, x: Word) -> Res<Word> {
+        let f = self.t_float(32);
+        let u32t = self.t_u32();
+        let sub = self.is_subnormal_f32(x)?;
+        let bits = self.emit_op(Op::Bitcast, u32t, &[x])?;
+        let sign_mask = self.c_u32(0x8000_0000);
+        let sign = self.emit_op(Op::BitwiseAnd, u32t, &[bits, sign_mask])?;
+        let zero = self.emit_op(Op::Bitcast, f, &[sign])?;
+        self.emit_op(Op::Select, f, &[sub, zero, x])
+    }
+    fn flush_all_f32(&mut self, xs: &[Word]) -> Res<Vec<Word>> {
+        xs.iter().map(|x| self.flush_f32(*x)).collect()
+    }
+    /// An `f32` comparison as the device computes it (flushing its operands where
+    /// [`SpirvOptions::simulate_flush_f32`] asks).
+    fn native_f32_compare(&mut self, op: Op, a: Word, b: Word) -> Res<Word> {
+        let boolt = self.t_bool();
+        if self.opts.simulate_flush_f32 {
+            let (a, b) = (self.flush_f32(a)?, self.flush_f32(b)?);
+            return self.emit_op(op, boolt, &[a, b]);
+        }
+        self.emit_op(op, boolt, &[a, b])
+    }
+    /// One instruction, as given.
+    fn emit_op(&mut self, op: Op, ty: Word, operands: &[Word]) -> Res<Word> {
         let id = self.b.id();
         if matches!(
             op,
@@ -702,6 +747,22 @@ impl<'m> Emitter<'m> {
         Ok(id.unwrap_or(0))
     }
     fn glsl(&mut self, op: GLOp, ty: Word, args: &[Word]) -> Res<Word> {
+        let keeps = matches!(
+            op,
+            GLOp::FMin | GLOp::FMax | GLOp::NMin | GLOp::NMax | GLOp::FClamp | GLOp::NClamp
+        );
+        if self.opts.simulate_flush_f32 && ty == self.t_float(32) && !keeps {
+            let mut flushed = args.to_vec();
+            let n = if op == GLOp::Ldexp { 1 } else { args.len() };
+            for x in flushed.iter_mut().take(n) {
+                *x = self.flush_f32(*x)?;
+            }
+            let r = self.emit_glsl(op, ty, &flushed)?;
+            return self.flush_f32(r);
+        }
+        self.emit_glsl(op, ty, args)
+    }
+    fn emit_glsl(&mut self, op: GLOp, ty: Word, args: &[Word]) -> Res<Word> {
         let glsl = self.glsl;
         self.b
             .ext_inst(
@@ -1959,6 +2020,9 @@ impl<'m> Emitter<'m> {
         if is_f32 && self.soft_denormals() {
             return self.soft_compare(o, a, b);
         }
+        if is_f32 {
+            return self.native_f32_compare(o, a, b);
+        }
         self.op(o, boolt, &[a, b])
     }
 
@@ -2313,6 +2377,14 @@ impl<'m> Emitter<'m> {
     /// (Sterbenz), until it is below `|y|`: at most one iteration per bit of exponent
     /// difference.
     fn frem(&mut self, t: Word, x: Word, y: Word, bits: u32) -> Res<Word> {
+        if bits == 32 && self.soft_denormals() {
+            // The f64 remainder of the exactly widened operands is exact (a remainder is
+            // representable in its operands' format), and f64 keeps subnormals.
+            let d = self.t_float(64);
+            let (x64, y64) = (self.f32_to_f64_exact(x)?, self.f32_to_f64_exact(y)?);
+            let r = self.frem(d, x64, y64, 64)?;
+            return self.f64_to_f32_exact(r);
+        }
         let boolt = self.t_bool();
         let i32t = self.t_u32();
         let ax = self.glsl(GLOp::FAbs, t, &[x])?;

@@ -136,6 +136,12 @@ pub struct SpirvOptions {
     /// (needs [`SpirvOptions::float64`]): every `f32` operation a flush could change is
     /// checked and redone exactly where needed (see `emit/denormals.rs`).
     pub soft_denormals_f32: bool,
+    /// For tests: make the module itself flush `f32` subnormals where NVIDIA's driver does
+    /// (operands and results of `+ - * /`, negation and the GLSL operations, operands of
+    /// comparisons and of the conversion to `f64`; `fmin`/`fmax`, copies and the conversion
+    /// from `f64` keep them, as measured on an H100), so that a device that keeps them
+    /// (lavapipe) shows what [`SpirvOptions::soft_denormals_f32`] must repair.
+    pub simulate_flush_f32: bool,
     /// Declare `SignedZeroInfNanPreserve` for `f32` and `f64` where the device has
     /// `shaderSignedZeroInfNanPreserveFloat32` / `Float64` (bit 0: f32, bit 1: f64): without
     /// it a driver may assume no infinities or NaNs, as fast math does.
@@ -151,6 +157,7 @@ impl Default for SpirvOptions {
             denorm_preserve_f32: false,
             denorm_preserve_f64: false,
             soft_denormals_f32: false,
+            simulate_flush_f32: false,
             preserve_inf_nan: 0,
         }
     }

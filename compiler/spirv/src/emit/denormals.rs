@@ -242,7 +242,7 @@ impl Emitter<'_> {
         let boolt = self.t_bool();
         let i32t = self.t_int(32);
         let u32t = self.t_u32();
-        let fast = self.op(op, boolt, &[a, b])?;
+        let fast = self.native_f32_compare(op, a, b)?;
         let sub_a = self.is_subnormal_f32(a)?;
         let sub_b = self.is_subnormal_f32(b)?;
         let sub = self.op(Op::LogicalOr, boolt, &[sub_a, sub_b])?;
