@@ -218,6 +218,23 @@ fn mem_of(space: AddrSpace, prov: &[Prov], ptr: Value) -> Mem {
     }
 }
 
+/// The address values of typed local variables (see `typed_locals`), by the local.
+fn typed_slot_addresses(f: &Function, typed: &HashSet<LocalId>) -> HashMap<Value, LocalId> {
+    let mut addr_of = HashMap::new();
+    walk(&f.body, &mut |kind| {
+        if let StmtKind::Inst {
+            result: Some(r),
+            inst: Inst::LocalAddr(l),
+        } = kind
+        {
+            if typed.contains(l) {
+                addr_of.insert(*r, *l);
+            }
+        }
+    });
+    addr_of
+}
+
 /// A forward flow analysis of pointer values: kernel pointer parameters start with
 /// `param(index)`, the addresses of variables with `address(inst)`, `ptradd`,
 /// `addrspacecast`, `select` and typed local variables carry facts along, constants are
@@ -236,18 +253,7 @@ fn pointer_flow<T: PointerFact>(
             *x = param(i);
         }
     }
-    let mut addr_of: HashMap<Value, LocalId> = HashMap::new();
-    walk(&f.body, &mut |kind| {
-        if let StmtKind::Inst {
-            result: Some(r),
-            inst: Inst::LocalAddr(l),
-        } = kind
-        {
-            if typed.contains(l) {
-                addr_of.insert(*r, *l);
-            }
-        }
-    });
+    let addr_of = typed_slot_addresses(f, typed);
     let get = |fact: &[T], v: &Value| fact.get(v.index()).copied().unwrap_or(T::TOP);
     for _ in 0..16 {
         let mut changed = false;

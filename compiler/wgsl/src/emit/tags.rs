@@ -22,7 +22,7 @@
 //! Anything else (storing it to memory, converting it to an integer, comparing it with a
 //! null pointer or an address of another space, joining it with one) keeps the tag.
 
-use super::{walk, Mem, PointerFact, Prov};
+use super::{typed_slot_addresses, walk, Mem, PointerFact, Prov};
 use cwcc_simt::ir::{ConvOp, Function, Handle, Inst, LocalId, StmtKind, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -40,18 +40,7 @@ pub(super) struct Untagged {
 pub(super) fn untagged_spaces(f: &Function, prov: &[Prov], typed: &HashSet<LocalId>) -> Untagged {
     let of = |v: &Value| prov.get(v.index()).copied().unwrap_or(Prov::Top);
     // The scalar locals each address value names, and what each of them may hold.
-    let mut slot_of: HashMap<Value, LocalId> = HashMap::new();
-    walk(&f.body, &mut |kind| {
-        if let StmtKind::Inst {
-            result: Some(r),
-            inst: Inst::LocalAddr(l),
-        } = kind
-        {
-            if typed.contains(l) {
-                slot_of.insert(*r, *l);
-            }
-        }
-    });
+    let slot_of = typed_slot_addresses(f, typed);
     let mut slot_holds: HashMap<LocalId, Prov> = HashMap::new();
     walk(&f.body, &mut |kind| {
         if let StmtKind::Inst {
