@@ -132,7 +132,19 @@ impl WebGpuDevice {
             },
             count: None,
         };
-        let mut entries = vec![storage(0, false), storage(1, true)];
+        // The parameters are a uniform buffer: NVIDIA reads those from a constant bank,
+        // where a storage buffer cost a dependent load at every kernel's start.
+        let uniform = wgpu::BindGroupLayoutEntry {
+            binding: 1,
+            visibility: wgpu::ShaderStages::COMPUTE,
+            ty: wgpu::BindingType::Buffer {
+                ty: wgpu::BufferBindingType::Uniform,
+                has_dynamic_offset: false,
+                min_binding_size: None,
+            },
+            count: None,
+        };
+        let mut entries = vec![storage(0, false), uniform];
         if atomics64 != Atomics64::None {
             entries.push(storage(BINDING_HEAP_U64, false));
             entries.push(storage(BINDING_HEAP_I64, false));
@@ -483,7 +495,7 @@ impl WebGpuDevice {
                             .create_buffer_init(&wgpu::util::BufferInitDescriptor {
                                 label: Some("cwcc parameters"),
                                 contents: &bytes,
-                                usage: wgpu::BufferUsages::STORAGE,
+                                usage: wgpu::BufferUsages::UNIFORM,
                             });
                     let mut entries = vec![
                         wgpu::BindGroupEntry {

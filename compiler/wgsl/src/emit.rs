@@ -491,6 +491,7 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         heap_cas64: native64.cas,
         shared_words: static_shared_words,
         local_words: (align_up(local_size, 4) / 4).max(1) as u32,
+        param_bytes: param_buffer_size,
     });
     text.push_str(warp::WARP_PRELUDE);
     let mut nm = naga::front::wgsl::parse_str(&text)
@@ -950,12 +951,18 @@ impl Emitter<'_> {
     }
     fn params_word(&mut self, b: &mut Block, index: u32) -> Res<H> {
         let params = self.global("params")?;
-        let idx = self.u32c(index);
+        let v = self.expr(
+            b,
+            E::AccessIndex {
+                base: params,
+                index: index / 4,
+            },
+        );
         let p = self.expr(
             b,
-            E::Access {
-                base: params,
-                index: idx,
+            E::AccessIndex {
+                base: v,
+                index: index % 4,
             },
         );
         Ok(self.expr(b, E::Load { pointer: p }))
@@ -999,10 +1006,7 @@ impl Emitter<'_> {
             let addr = TAG_PARAM | (PARAM_HEADER_BYTES + slot.offset);
             let h = match &param.kind {
                 ParamKind::ByValue(_) => self.u32c(addr),
-                ParamKind::Pointer(_) => {
-                    let a = self.u32c(addr);
-                    self.load_word(b, Mem::Param, a)?
-                }
+                ParamKind::Pointer(_) => self.params_word(b, (addr & OFFSET_MASK) / 4)?,
                 ParamKind::Scalar(_) => {
                     let k = self.kind(*value)?;
                     let a = self.u32c(addr);
@@ -1037,7 +1041,35 @@ impl Emitter<'_> {
         let two = self.u32c(2);
         let index = self.bin(b, BO::ShiftRight, masked, two);
         let base = self.global(array)?;
+        if mem == Mem::Param {
+            return self.param_word_ptr(b, index);
+        }
         Ok(self.expr(b, E::Access { base, index }))
+    }
+
+    /// A pointer to word `index` of the parameters: a uniform `array<vec4<u32>, N>`, so
+    /// vector `index / 4`, component `index % 4` (a constant index is one constant-bank
+    /// operand on NVIDIA, where a storage buffer needed a load at the kernel's start).
+    fn param_word_ptr(&mut self, b: &mut Block, index: H) -> Res<H> {
+        let params = self.global("params")?;
+        let two = self.u32c(2);
+        let three = self.u32c(3);
+        let vector = self.bin(b, BO::ShiftRight, index, two);
+        let component = self.bin(b, BO::And, index, three);
+        let v = self.expr(
+            b,
+            E::Access {
+                base: params,
+                index: vector,
+            },
+        );
+        Ok(self.expr(
+            b,
+            E::Access {
+                base: v,
+                index: component,
+            },
+        ))
     }
 
     fn load_word(&mut self, b: &mut Block, mem: Mem, addr: H) -> Res<H> {

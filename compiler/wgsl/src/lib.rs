@@ -38,7 +38,8 @@
 //!   number of 32-bit words of the shared array (at least [`WgslKernel::static_shared_words`];
 //!   add `ceil(dynamic_shared_bytes / 4)` for `extern __shared__` memory).
 //! - **Binding 0** (`@group(0) @binding(0)`): the heap, a read-write storage buffer.
-//! - **Binding 1**: the parameter buffer, a read-only storage buffer: a header of
+//! - **Binding 1**: the parameter buffer, a uniform buffer (`array<vec4<u32>, N>`, N covering
+//!   [`WgslKernel::param_buffer_size`]; NVIDIA reads uniforms from a constant bank): a header of
 //!   [`PARAM_HEADER_BYTES`] bytes — `u32` block-index offset x, y, z of this dispatch (grids
 //!   larger than one dispatch are split; `blockIdx = workgroup_id + offset`), `u32` grid size
 //!   x, y, z (`gridDim`), `u32` heap offset of the module-globals area, one `u32` that must be 0 (kernels read it

@@ -28,6 +28,8 @@ pub struct PreludeConfig {
     pub shared_words: u32,
     /// Length of the per-thread local array in words (at least 1).
     pub local_words: u32,
+    /// Size of the parameter buffer in bytes (header included, a multiple of 16).
+    pub param_bytes: u32,
 }
 
 /// The address spaces the helpers are written for: name, tag (bits 30..31), array, whether
@@ -42,6 +44,9 @@ struct Space {
 fn word_load(space: &Space, index: &str) -> String {
     if space.atomic {
         format!("atomicLoad(&{}[{index}])", space.array)
+    } else if space.name == "param" {
+        // A uniform buffer of `vec4<u32>` (uniform arrays have a 16-byte stride).
+        format!("{}[({index}) >> 2u][({index}) & 3u]", space.array)
     } else {
         format!("{}[{index}]", space.array)
     }
@@ -183,7 +188,7 @@ override block_z: u32 = 1u;
 override shared_words: u32 = {shared_words}u;
 
 @group(0) @binding(0) var<storage, read_write> heap: array<{heap_elem}>;
-@group(0) @binding(1) var<storage, read> params: array<u32>;
+@group(0) @binding(1) var<uniform> params: array<vec4<u32>, {param_vec4s}>;
 var<workgroup> shared_mem: array<{shared_elem}, shared_words>;
 var<workgroup> sync_counter: atomic<u32>;
 var<private> local_mem: array<u32, {local_words}>;
@@ -195,6 +200,7 @@ fn main(@builtin(local_invocation_id) tid: vec3<u32>, @builtin(workgroup_id) wid
 ",
         shared_words = config.shared_words.max(1),
         local_words = config.local_words.max(1),
+        param_vec4s = config.param_bytes.div_ceil(16).max(1),
     );
     let spaces = [
         Space {
@@ -606,6 +612,7 @@ mod tests {
                         heap_cas64: heap_atomic64,
                         shared_words: 4,
                         local_words: 2,
+                        param_bytes: 64,
                     });
                     let module = naga::front::wgsl::parse_str(&text)
                         .unwrap_or_else(|e| panic!("{}", e.emit_to_string(&text)));
