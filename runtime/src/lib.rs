@@ -317,11 +317,14 @@ impl Runtime {
     }
 
     /// Lets kernels flush `f32` subnormals to zero, as nvcc's `-ftz=true` does: on a Vulkan
-    /// device that flushes them, kernels are then compiled without the subnormal emulation
-    /// (faster). Affects kernels compiled after the call; other backends keep subnormals.
+    /// device or WebGPU adapter that flushes them, kernels are then compiled without the
+    /// subnormal emulation (faster). Affects kernels compiled after the call; other backends
+    /// keep subnormals.
     pub fn set_flush_denormals(&mut self, flush: bool) {
-        if let Device::Vulkan(state) = &mut self.device {
-            state.device.set_flush_denormals(flush);
+        match &mut self.device {
+            Device::Vulkan(state) => state.device.set_flush_denormals(flush),
+            Device::WebGpu(state) => state.device.set_flush_denormals(flush),
+            Device::Interp(_) | Device::Wasm(_) => {}
         }
     }
 
@@ -698,9 +701,11 @@ fn compile_vulkan(state: &mut VulkanState, kernel: &str) -> Result<(), RuntimeEr
 /// Compiles `kernel` to WGSL for the WebGPU device, once (the module is cached).
 fn compile_webgpu(state: &mut WebGpuState, kernel: &str) -> Result<(), RuntimeError> {
     if !state.kernels.contains_key(kernel) {
-        let compiled =
-            cwcc_wgsl::compile(&state.module, kernel, &cwcc_wgsl::WgslOptions::default())
-                .map_err(|e| RuntimeError::Load(e.to_string()))?;
+        let options = cwcc_wgsl::WgslOptions {
+            soft_denormals_f32: state.device.soft_denormals(),
+        };
+        let compiled = cwcc_wgsl::compile(&state.module, kernel, &options)
+            .map_err(|e| RuntimeError::Load(e.to_string()))?;
         state.kernels.insert(kernel.to_string(), compiled);
     }
     Ok(())

@@ -44,6 +44,12 @@ pub struct WebGpuDevice {
     modules: HashMap<String, wgpu::ShaderModule>,
     pipelines: HashMap<(String, [u32; 3], u32), wgpu::ComputePipeline>,
     timestamps: Option<(wgpu::QuerySet, wgpu::Buffer, wgpu::Buffer, f32)>,
+    /// Whether the adapter flushes `f32` subnormals (or `CWCC_WGPU_SOFT_DENORMALS=1` says to
+    /// act as if), so that kernels need the emulation ([`soft_denormals_needed`]).
+    emulate_denormals: bool,
+    /// Whether kernels compiled from now on get the emulation (off when flushing is allowed,
+    /// [`WebGpuDevice::set_flush_denormals`]).
+    soft_denormals_f32: bool,
 }
 
 /// An error with its chain of causes (wgpu's top-level messages are terse).
@@ -102,6 +108,10 @@ impl WebGpuDevice {
         device.on_uncaptured_error(std::sync::Arc::new(|e| {
             eprintln!("wgpu error outside an error scope: {e}");
         }));
+        let emulate_denormals = soft_denormals_needed(
+            std::env::var("CWCC_WGPU_SOFT_DENORMALS").ok().as_deref(),
+            || cached_flush_probe(&info, &device, &queue),
+        );
         let max_heap = limits
             .max_storage_buffer_binding_size
             .min(limits.max_buffer_size)
@@ -164,7 +174,21 @@ impl WebGpuDevice {
             modules: HashMap::new(),
             pipelines: HashMap::new(),
             timestamps,
+            emulate_denormals,
+            soft_denormals_f32: emulate_denormals,
         })
+    }
+
+    /// Allows (`true`) or forbids flushing `f32` subnormals to zero for kernels compiled
+    /// from now on: with `true` an adapter that flushes them runs kernels without the
+    /// emulation (nvcc's `-ftz=true`).
+    pub fn set_flush_denormals(&mut self, flush: bool) {
+        self.soft_denormals_f32 = self.emulate_denormals && !flush;
+    }
+
+    /// Whether kernels compiled now get the `f32` subnormal emulation.
+    pub fn soft_denormals(&self) -> bool {
+        self.soft_denormals_f32
     }
 
     fn make_heap(device: &wgpu::Device, size: u64) -> wgpu::Buffer {
@@ -525,6 +549,145 @@ impl WebGpuDevice {
     }
 }
 
+/// Whether kernels need the `f32` subnormal emulation: `CWCC_WGPU_SOFT_DENORMALS` (`env`)
+/// says so with `1` or `0`; otherwise the adapter is asked through `flushes` (the probe). An
+/// adapter whose probe fails gets the emulation, which is correct everywhere.
+pub fn soft_denormals_needed(
+    env: Option<&str>,
+    flushes: impl FnOnce() -> Result<bool, String>,
+) -> bool {
+    match env.map(str::trim) {
+        Some("1") => true,
+        Some("0") => false,
+        _ => flushes().unwrap_or(true),
+    }
+}
+
+/// [`flush_probe`] once per adapter and process (devices are made per runtime).
+fn cached_flush_probe(
+    info: &wgpu::AdapterInfo,
+    device: &wgpu::Device,
+    queue: &wgpu::Queue,
+) -> Result<bool, String> {
+    use std::sync::{Mutex, OnceLock};
+    static ANSWERS: OnceLock<Mutex<HashMap<String, bool>>> = OnceLock::new();
+    let key = format!(
+        "{:?} {} {:x}:{:x} {}",
+        info.backend, info.name, info.vendor, info.device, info.driver_info
+    );
+    let answers = ANSWERS.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(answer) = answers.lock().ok().and_then(|a| a.get(&key).copied()) {
+        return Ok(answer);
+    }
+    let answer = flush_probe(device, queue)?;
+    if let Ok(mut a) = answers.lock() {
+        a.insert(key, answer);
+    }
+    Ok(answer)
+}
+
+/// The probe's shader: a subnormal (read from memory, so nothing folds it) times 1, plus 0,
+/// and compared with another subnormal.
+const PROBE_WGSL: &str = "
+@group(0) @binding(0) var<storage, read_write> data: array<u32, 4>;
+@compute @workgroup_size(1)
+fn main() {
+    let x = bitcast<f32>(data[0]);
+    let one = bitcast<f32>(data[1]);
+    let zero = bitcast<f32>(data[2]);
+    let y = bitcast<f32>(data[3]);
+    data[0] = bitcast<u32>(x * one);
+    data[1] = bitcast<u32>(x + zero);
+    data[2] = select(0u, 1u, x < y);
+}
+";
+
+/// Whether the WebGPU device flushes `f32` subnormals to zero (wgpu does not say): runs
+/// [`PROBE_WGSL`] once and compares the bits.
+fn flush_probe(device: &wgpu::Device, queue: &wgpu::Queue) -> Result<bool, String> {
+    // 2^-135 and 2^-134: subnormals.
+    let x = f32::from_bits(1 << 14);
+    let y = f32::from_bits(1 << 15);
+    let input = [x.to_bits(), 1f32.to_bits(), 0f32.to_bits(), y.to_bits()];
+    let bytes: Vec<u8> = input.iter().flat_map(|w| w.to_le_bytes()).collect();
+    let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+        label: Some("cwcc subnormal probe"),
+        source: wgpu::ShaderSource::Wgsl(PROBE_WGSL.into()),
+    });
+    let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+        label: Some("cwcc subnormal probe"),
+        layout: None,
+        module: &module,
+        entry_point: Some("main"),
+        compilation_options: Default::default(),
+        cache: None,
+    });
+    let data = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: Some("cwcc subnormal probe"),
+        contents: &bytes,
+        usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
+    });
+    let readback = device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("cwcc subnormal probe readback"),
+        size: bytes.len() as u64,
+        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    let bind = device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: None,
+        layout: &pipeline.get_bind_group_layout(0),
+        entries: &[wgpu::BindGroupEntry {
+            binding: 0,
+            resource: data.as_entire_binding(),
+        }],
+    });
+    let mut encoder =
+        device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
+    {
+        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: None,
+            timestamp_writes: None,
+        });
+        pass.set_pipeline(&pipeline);
+        pass.set_bind_group(0, &bind, &[]);
+        pass.dispatch_workgroups(1, 1, 1);
+    }
+    encoder.copy_buffer_to_buffer(&data, 0, &readback, 0, bytes.len() as u64);
+    queue.submit([encoder.finish()]);
+    if let Some(err) = pollster::block_on(scope.pop()) {
+        return Err(format!("the subnormal probe failed: {}", describe(&err)));
+    }
+    let slice = readback.slice(..);
+    let (sender, receiver) = std::sync::mpsc::channel();
+    slice.map_async(wgpu::MapMode::Read, move |result| {
+        let _ = sender.send(result);
+    });
+    device
+        .poll(wgpu::PollType::Wait {
+            submission_index: None,
+            timeout: None,
+        })
+        .map_err(|e| format!("wgpu: waiting for the device failed: {e}"))?;
+    receiver
+        .recv()
+        .map_err(|e| format!("wgpu: mapping a buffer did not finish: {e}"))?
+        .map_err(|e| format!("wgpu: cannot map a buffer: {e}"))?;
+    let out: Vec<u32> = slice
+        .get_mapped_range()
+        .map_err(|e| format!("wgpu: cannot read a mapped buffer: {e}"))?
+        .chunks_exact(4)
+        .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+        .collect();
+    readback.unmap();
+    Ok(probe_says_flush(&out, x))
+}
+
+/// Whether the probe's output words (`x * 1`, `x + 0`, `x < y`) show a flush of `x`.
+fn probe_says_flush(out: &[u32], x: f32) -> bool {
+    out.first() != Some(&x.to_bits()) || out.get(1) != Some(&x.to_bits()) || out.get(2) != Some(&1)
+}
+
 /// Which of wgpu's shader runtime checks to add (`None`: all of them, wgpu's default).
 ///
 /// By default only the integer division guard: wgpu's bounds checks and its bound on every
@@ -662,5 +825,51 @@ kernel \"ballot\" = fn0(\"out\": ptr<global>) static_shared 0
             err.contains("warp collectives") && err.contains(&format!("{}", 12 * threads)),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_probe_that_sees_a_flush_turns_the_emulation_on() {
+        use super::{probe_says_flush, soft_denormals_needed};
+        assert!(soft_denormals_needed(None, || Ok(true)));
+        assert!(!soft_denormals_needed(None, || Ok(false)));
+        // A probe that cannot run: the emulation, correct everywhere.
+        assert!(soft_denormals_needed(None, || Err("no probe".into())));
+        // The environment overrides the probe.
+        assert!(soft_denormals_needed(Some("1"), || Ok(false)));
+        assert!(!soft_denormals_needed(Some("0"), || Ok(true)));
+        assert!(soft_denormals_needed(Some("maybe"), || Ok(true)));
+        let x = f32::from_bits(1 << 14);
+        let kept = [x.to_bits(), x.to_bits(), 1, 0];
+        assert!(!probe_says_flush(&kept, x));
+        for flushed in [
+            [0, x.to_bits(), 1, 0],
+            [x.to_bits(), 0, 1, 0],
+            [x.to_bits(), x.to_bits(), 0, 0],
+        ] {
+            assert!(probe_says_flush(&flushed, x), "{flushed:?}");
+        }
+    }
+
+    #[test]
+    fn the_probe_runs_and_flushing_can_be_allowed() {
+        let mut device = match super::WebGpuDevice::new() {
+            Ok(device) => device,
+            Err(e) => {
+                eprintln!("skipped: {e}");
+                return;
+            }
+        };
+        let flushes = super::flush_probe(&device.device, &device.queue).unwrap();
+        // lavapipe keeps subnormals (NVIDIA's driver flushes them).
+        if device.name().contains("llvmpipe") {
+            assert!(!flushes, "{}", device.name());
+        }
+        if std::env::var("CWCC_WGPU_SOFT_DENORMALS").is_err() {
+            assert_eq!(device.soft_denormals(), flushes);
+        }
+        device.set_flush_denormals(true);
+        assert!(!device.soft_denormals());
+        device.set_flush_denormals(false);
+        assert_eq!(device.soft_denormals(), device.emulate_denormals);
     }
 }

@@ -273,14 +273,18 @@ fn per_kernel_path(
 /// `-o FILE.wgsl`: one WGSL module per kernel (see `cwcc_wgsl::compile_all`). A module with
 /// one kernel is written to FILE.wgsl; with several, kernel K goes to FILE-K.wgsl (K with
 /// every character that is not a letter or digit replaced by `_`). Returns the paths written.
+/// The browser's GPU is unknown, so the modules keep f32 subnormals through the emulation
+/// unless `-ftz=true` or `--use_fast_math` allows flushing them.
 fn write_wgsl(
     out: &cwcc::FrontEndOutput,
     cli: &Cli,
     input: &std::path::Path,
 ) -> Result<Vec<std::path::PathBuf>, String> {
     let module = linked_simt(out, cli)?;
-    let kernels = cwcc_wgsl::compile_all(&module, &cwcc_wgsl::WgslOptions::default())
-        .map_err(|e| e.to_string())?;
+    let options = cwcc_wgsl::WgslOptions {
+        soft_denormals_f32: !(cli.ftz == Some(true) || cli.use_fast_math),
+    };
+    let kernels = cwcc_wgsl::compile_all(&module, &options).map_err(|e| e.to_string())?;
     let path = cli
         .output
         .clone()

@@ -71,7 +71,8 @@ pub struct RunArgs {
     #[arg(short = 'D', value_name = "NAME[=VALUE]")]
     pub defines: Vec<String>,
     /// Flush f32 subnormals to zero (nvcc's `-ftz`; default false, as in CUDA). With true,
-    /// a Vulkan GPU that flushes them (NVIDIA's driver) runs without cwcc's emulation.
+    /// a Vulkan GPU or WebGPU adapter that flushes them (NVIDIA's driver) runs without
+    /// cwcc's emulation.
     #[arg(long = "ftz", value_name = "true|false")]
     pub ftz: Option<bool>,
     /// nvcc's fast math; here it only implies `-ftz=true` (cwcc keeps CUDA's accuracy

@@ -149,13 +149,18 @@ pub const PARAM_HEADER_BYTES: u32 = 32;
 /// Heap addresses must stay below this (bits 30..31 of a pointer name its space).
 pub const MAX_HEAP_BYTES: u64 = 1 << 30;
 
-/// How to compile. No option exists yet: the kernel is validated with every naga
-/// validation flag (as wgpu does when it makes a pipeline). Note that naga 30's uniformity
-/// analysis does not reject a `workgroupBarrier` in non-uniform control flow (Tint does):
-/// barriers are placed where the CUDA source has `__syncthreads`, whose uniformity is the
-/// kernel's own contract, as in CUDA.
+/// How to compile. The kernel is always validated with every naga validation flag (as wgpu
+/// does when it makes a pipeline). Note that naga 30's uniformity analysis does not reject a
+/// `workgroupBarrier` in non-uniform control flow (Tint does): barriers are placed where the
+/// CUDA source has `__syncthreads`, whose uniformity is the kernel's own contract, as in CUDA.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct WgslOptions {}
+pub struct WgslOptions {
+    /// Keep CUDA's `f32` subnormals on an implementation that flushes them to zero
+    /// (NVIDIA's, through Vulkan): every operation a flush could change is checked and redone
+    /// exactly where needed (see the crate doc's # Subnormals). Off by default (a device that
+    /// keeps subnormals, or nvcc's `-ftz=true`).
+    pub soft_denormals_f32: bool,
+}
 
 /// How the host passes one kernel parameter in the parameter buffer.
 #[derive(Clone, Debug, PartialEq)]

@@ -229,4 +229,91 @@ fn c_sqrt(x: f32) -> f32 {
     let s = (q << 1u) | select(0u, 1u, r != 0u);
     return f32_round32(0u, s, e / 2i - 14i);
 }
+fn f32_is_subnormal(x: f32) -> bool {
+    return ((bitcast<u32>(x) & 0x7fffffffu) - 1u) < 0x7fffffu;
+}
+fn f32_order_key(x: f32) -> i32 {
+    let u = bitcast<u32>(x);
+    let m = i32(u & 0x7fffffffu);
+    return select(m, -m, (u & 0x80000000u) != 0u);
+}
+fn f32_eq_sd(a: f32, b: f32) -> bool {
+    if f32_is_subnormal(a) || f32_is_subnormal(b) {
+        return f32_order_key(a) == f32_order_key(b);
+    }
+    return a == b;
+}
+fn f32_ne_sd(a: f32, b: f32) -> bool {
+    return !f32_eq_sd(a, b) || is_nan(a) || is_nan(b);
+}
+fn f32_lt_sd(a: f32, b: f32) -> bool {
+    if f32_is_subnormal(a) || f32_is_subnormal(b) {
+        return !is_nan(a) && !is_nan(b) && f32_order_key(a) < f32_order_key(b);
+    }
+    return a < b;
+}
+fn f32_le_sd(a: f32, b: f32) -> bool {
+    if f32_is_subnormal(a) || f32_is_subnormal(b) {
+        return !is_nan(a) && !is_nan(b) && f32_order_key(a) <= f32_order_key(b);
+    }
+    return a <= b;
+}
+fn f32_sub_sd(a: f32, b: f32) -> f32 {
+    let d = a - b;
+    if abs(d) >= 0x1p-100f { return d; }
+    return c_fma(b, -1.0f, a);
+}
+fn c_fmin_sd(a: f32, b: f32) -> f32 {
+    if is_nan(a) { return b; }
+    if is_nan(b) { return a; }
+    if f32_is_subnormal(a) || f32_is_subnormal(b) {
+        return select(a, b, f32_order_key(b) < f32_order_key(a));
+    }
+    return min(a, b);
+}
+fn c_fmax_sd(a: f32, b: f32) -> f32 {
+    if is_nan(a) { return b; }
+    if is_nan(b) { return a; }
+    if f32_is_subnormal(a) || f32_is_subnormal(b) {
+        return select(a, b, f32_order_key(a) < f32_order_key(b));
+    }
+    return max(a, b);
+}
+fn c_fdim_sd(a: f32, b: f32) -> f32 {
+    if is_nan(a) || is_nan(b) { return f32_nan(); }
+    if f32_lt_sd(b, a) { return f32_sub_sd(a, b); }
+    return 0.0f;
+}
+fn c_saturate_sd(x: f32) -> f32 {
+    if is_nan(x) { return 0.0f; }
+    if f32_is_subnormal(x) { return select(x, 0.0f, (bitcast<u32>(x) & 0x80000000u) != 0u); }
+    return clamp(x, 0.0f, 1.0f);
+}
+fn f32_sign_zero(x: f32) -> f32 {
+    return bitcast<f32>(bitcast<u32>(x) & 0x80000000u);
+}
+fn f32_floor_sd(x: f32) -> f32 {
+    if f32_is_subnormal(x) { return select(0.0f, -1.0f, (bitcast<u32>(x) & 0x80000000u) != 0u); }
+    return floor(x);
+}
+fn f32_ceil_sd(x: f32) -> f32 {
+    if f32_is_subnormal(x) { return select(1.0f, f32_sign_zero(x), (bitcast<u32>(x) & 0x80000000u) != 0u); }
+    return ceil(x);
+}
+fn f32_trunc_sd(x: f32) -> f32 {
+    if f32_is_subnormal(x) { return f32_sign_zero(x); }
+    return trunc(x);
+}
+fn f32_round_even_sd(x: f32) -> f32 {
+    if f32_is_subnormal(x) { return f32_sign_zero(x); }
+    return round(x);
+}
+fn f32_rsqrt_sd(x: f32) -> f32 {
+    if f32_is_subnormal(x) {
+        let u = bitcast<u32>(x);
+        let scaled = f32(u & 0x7fffffu) * 0x1p-85f;
+        return inverseSqrt(select(scaled, -scaled, (u & 0x80000000u) != 0u)) * 0x1p32f;
+    }
+    return inverseSqrt(x);
+}
 ";
