@@ -29,9 +29,18 @@
 //! square root of the significand times `2^26` two input bits per step (26 steps, remainder
 //! below `2^29`): 25 or 26 bits and a sticky bit. Both round once through `f32_round32`, the
 //! `u32` form of `f32_compose`.
+//!
+//! The `_sd` helpers (`f32_lt_sd`, `c_fmin_sd`, `f32_floor_sd`, ...) are the subnormal-keeping
+//! forms the emitter uses on implementations that flush (see `emit/denormals.rs`): a subnormal
+//! operand is compared through its sign-magnitude bits (`f32_order_key`), and a subnormal's
+//! floor, ceiling, truncation or rounding is built from bits. Not with a `select` between
+//! float constants: Mesa folds `select(0.0, -1.0, c)` into `-f32(c)`, which is `-0.0` for
+//! false (found by runtime/tests/webgpu_soft_denormals.rs).
 
 /// The WGSL text of the exact float helpers (`c_fma`, `c_fmod`, `c_div`, `c_sqrt`,
-/// `f32_sub_self`, `f32_mul_zero`, `f32_nan`, `f32_compose`, `f32_round32`, `f32_unpack`).
+/// `f32_sub_self`, `f32_mul_zero`, `f32_nan`, `f32_compose`, `f32_round32`, `f32_unpack`) and
+/// of the subnormal-keeping `_sd` forms of comparisons, `fminf`/`fmaxf`, `fdimf`,
+/// `__saturatef`, roundings and `rsqrtf`.
 pub const EXACT_FLOAT: &str = "
 fn f32_nan() -> f32 {
     return f32_from_bits(0x7fffffffu);
@@ -286,26 +295,26 @@ fn c_fdim_sd(a: f32, b: f32) -> f32 {
 }
 fn c_saturate_sd(x: f32) -> f32 {
     if is_nan(x) { return 0.0f; }
-    if f32_is_subnormal(x) { return select(x, 0.0f, (bitcast<u32>(x) & 0x80000000u) != 0u); }
+    let u = bitcast<u32>(x);
+    if f32_is_subnormal(x) { return bitcast<f32>(select(u, 0u, (u & 0x80000000u) != 0u)); }
     return clamp(x, 0.0f, 1.0f);
 }
-fn f32_sign_zero(x: f32) -> f32 {
-    return bitcast<f32>(bitcast<u32>(x) & 0x80000000u);
-}
 fn f32_floor_sd(x: f32) -> f32 {
-    if f32_is_subnormal(x) { return select(0.0f, -1.0f, (bitcast<u32>(x) & 0x80000000u) != 0u); }
+    let negative = u32(bitcast<i32>(x) >> 31u);
+    if f32_is_subnormal(x) { return bitcast<f32>(negative & 0xbf800000u); }
     return floor(x);
 }
 fn f32_ceil_sd(x: f32) -> f32 {
-    if f32_is_subnormal(x) { return select(1.0f, f32_sign_zero(x), (bitcast<u32>(x) & 0x80000000u) != 0u); }
+    let negative = u32(bitcast<i32>(x) >> 31u);
+    if f32_is_subnormal(x) { return bitcast<f32>(0x3f800000u ^ (negative & 0xbf800000u)); }
     return ceil(x);
 }
 fn f32_trunc_sd(x: f32) -> f32 {
-    if f32_is_subnormal(x) { return f32_sign_zero(x); }
+    if f32_is_subnormal(x) { return bitcast<f32>(bitcast<u32>(x) & 0x80000000u); }
     return trunc(x);
 }
 fn f32_round_even_sd(x: f32) -> f32 {
-    if f32_is_subnormal(x) { return f32_sign_zero(x); }
+    if f32_is_subnormal(x) { return bitcast<f32>(bitcast<u32>(x) & 0x80000000u); }
     return round(x);
 }
 fn f32_rsqrt_sd(x: f32) -> f32 {
