@@ -609,27 +609,43 @@ fn flush_probe(device: &wgpu::Device, queue: &wgpu::Queue) -> Result<bool, Strin
     let x = f32::from_bits(1 << 14);
     let y = f32::from_bits(1 << 15);
     let input = [x.to_bits(), 1f32.to_bits(), 0f32.to_bits(), y.to_bits()];
-    let bytes: Vec<u8> = input.iter().flat_map(|w| w.to_le_bytes()).collect();
+    let out = run_wgsl_once(device, queue, PROBE_WGSL, "main", &input, 1)
+        .map_err(|e| format!("the subnormal probe failed: {e}"))?;
+    Ok(probe_says_flush(&out, x))
+}
+
+/// Runs the entry point `entry` of `source` (one read-write storage buffer `array<u32>` at
+/// binding 0 of group 0, holding `data`) over `groups` workgroups and returns the buffer's
+/// words afterwards.
+fn run_wgsl_once(
+    device: &wgpu::Device,
+    queue: &wgpu::Queue,
+    source: &str,
+    entry: &str,
+    data: &[u32],
+    groups: u32,
+) -> Result<Vec<u32>, String> {
+    let bytes: Vec<u8> = data.iter().flat_map(|w| w.to_le_bytes()).collect();
     let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
     let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-        label: Some("cwcc subnormal probe"),
-        source: wgpu::ShaderSource::Wgsl(PROBE_WGSL.into()),
+        label: Some(entry),
+        source: wgpu::ShaderSource::Wgsl(source.into()),
     });
     let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-        label: Some("cwcc subnormal probe"),
+        label: Some(entry),
         layout: None,
         module: &module,
-        entry_point: Some("main"),
+        entry_point: Some(entry),
         compilation_options: Default::default(),
         cache: None,
     });
-    let data = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-        label: Some("cwcc subnormal probe"),
+    let buffer = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: Some(entry),
         contents: &bytes,
         usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
     });
     let readback = device.create_buffer(&wgpu::BufferDescriptor {
-        label: Some("cwcc subnormal probe readback"),
+        label: Some("cwcc readback"),
         size: bytes.len() as u64,
         usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
         mapped_at_creation: false,
@@ -639,7 +655,7 @@ fn flush_probe(device: &wgpu::Device, queue: &wgpu::Queue) -> Result<bool, Strin
         layout: &pipeline.get_bind_group_layout(0),
         entries: &[wgpu::BindGroupEntry {
             binding: 0,
-            resource: data.as_entire_binding(),
+            resource: buffer.as_entire_binding(),
         }],
     });
     let mut encoder =
@@ -651,12 +667,12 @@ fn flush_probe(device: &wgpu::Device, queue: &wgpu::Queue) -> Result<bool, Strin
         });
         pass.set_pipeline(&pipeline);
         pass.set_bind_group(0, &bind, &[]);
-        pass.dispatch_workgroups(1, 1, 1);
+        pass.dispatch_workgroups(groups, 1, 1);
     }
-    encoder.copy_buffer_to_buffer(&data, 0, &readback, 0, bytes.len() as u64);
+    encoder.copy_buffer_to_buffer(&buffer, 0, &readback, 0, bytes.len() as u64);
     queue.submit([encoder.finish()]);
     if let Some(err) = pollster::block_on(scope.pop()) {
-        return Err(format!("the subnormal probe failed: {}", describe(&err)));
+        return Err(describe(&err));
     }
     let slice = readback.slice(..);
     let (sender, receiver) = std::sync::mpsc::channel();
@@ -680,7 +696,7 @@ fn flush_probe(device: &wgpu::Device, queue: &wgpu::Queue) -> Result<bool, Strin
         .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
         .collect();
     readback.unmap();
-    Ok(probe_says_flush(&out, x))
+    Ok(out)
 }
 
 /// Whether the probe's output words (`x * 1`, `x + 0`, `x < y`) show a flush of `x`.
@@ -871,5 +887,128 @@ kernel \"ballot\" = fn0(\"out\": ptr<global>) static_shared 0
         assert!(!device.soft_denormals());
         device.set_flush_denormals(false);
         assert_eq!(device.soft_denormals(), device.emulate_denormals);
+    }
+
+    /// The exact-path helpers of the subnormal emulation (`c_add`, `c_sub`, `c_mul`, see
+    /// `cwcc_wgsl::softfloat`) give Rust's IEEE results bit for bit, for every kind of
+    /// operand: they are run directly, since the emulation calls them only where a check
+    /// fails (which on a device that keeps subnormals is only for tiny results).
+    #[test]
+    fn the_exact_add_sub_and_mul_helpers_round_as_ieee() {
+        let device = match super::WebGpuDevice::new() {
+            Ok(device) => device,
+            Err(e) => {
+                eprintln!("skipped: {e}");
+                return;
+            }
+        };
+        let prelude = cwcc_wgsl::prelude::prelude(&cwcc_wgsl::prelude::PreludeConfig {
+            heap_atomic: false,
+            shared_atomic: false,
+            shared_words: 1,
+            local_words: 1,
+        });
+        let source = format!(
+            "{prelude}
+@compute @workgroup_size(64)
+fn exact_ops(@builtin(global_invocation_id) g: vec3<u32>) {{
+    let i = 5u * g.x;
+    let a = bitcast<f32>(heap[i]);
+    let b = bitcast<f32>(heap[i + 1u]);
+    heap[i + 2u] = bitcast<u32>(c_add(a, b));
+    heap[i + 3u] = bitcast<u32>(c_sub(a, b));
+    heap[i + 4u] = bitcast<u32>(c_mul(a, b));
+}}
+"
+        );
+        let specials = [
+            0.0f32,
+            -0.0,
+            1.0,
+            -1.0,
+            1.5,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+            f32::MAX,
+            -f32::MAX,
+            f32::MIN_POSITIVE,
+            -f32::MIN_POSITIVE,
+            1.0e-45,
+            -1.0e-45,
+            1.5e-39,
+            -3.0e-39,
+            1.0e-20,
+            1.0e20,
+            3.0e19,
+        ];
+        let mut pairs: Vec<(f32, f32)> = Vec::new();
+        for &a in &specials {
+            for &b in &specials {
+                pairs.push((a, b));
+            }
+        }
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 16) as u32
+        };
+        while pairs.len() < 64 * 1024 {
+            let a = next();
+            let b = match pairs.len() % 4 {
+                // Near a: cancellation and exponent differences of a few bits.
+                0 => a ^ (next() & 0x01ff_ffff),
+                // Small exponents: subnormal operands and results.
+                1 => (next() & 0x8fff_ffff) % 0x9000_0000,
+                2 => (a & 0x807f_ffff) | ((253 - ((a >> 23) & 0xff).min(252)) << 23),
+                _ => next(),
+            };
+            let a = if pairs.len() % 8 == 1 {
+                a & 0x83ff_ffff
+            } else {
+                a
+            };
+            pairs.push((f32::from_bits(a), f32::from_bits(b)));
+        }
+        let data: Vec<u32> = pairs
+            .iter()
+            .flat_map(|(a, b)| [a.to_bits(), b.to_bits(), 0, 0, 0])
+            .collect();
+        let out = super::run_wgsl_once(
+            &device.device,
+            &device.queue,
+            &source,
+            "exact_ops",
+            &data,
+            (pairs.len() / 64) as u32,
+        )
+        .unwrap();
+        let same = |got: u32, want: f32| {
+            (f32::from_bits(got).is_nan() && want.is_nan()) || got == want.to_bits()
+        };
+        let mut bad = Vec::new();
+        for (i, (a, b)) in pairs.iter().copied().enumerate() {
+            for (k, what, want) in [(2, "+", a + b), (3, "-", a - b), (4, "*", a * b)] {
+                let got = out[5 * i + k];
+                if !same(got, want) {
+                    bad.push(format!(
+                        "{a:e} [{:08x}] {what} {b:e} [{:08x}] = {:e} [{got:08x}], want {want:e} [{:08x}]",
+                        a.to_bits(),
+                        b.to_bits(),
+                        f32::from_bits(got),
+                        want.to_bits()
+                    ));
+                }
+            }
+        }
+        assert!(
+            bad.is_empty(),
+            "{} of {} differ:\n{}",
+            bad.len(),
+            pairs.len() * 3,
+            bad.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
+        );
     }
 }

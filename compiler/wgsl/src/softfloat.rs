@@ -238,6 +238,60 @@ fn c_sqrt(x: f32) -> f32 {
     let s = (q << 1u) | select(0u, 1u, r != 0u);
     return f32_round32(0u, s, e / 2i - 14i);
 }
+fn c_add_bits(ua: u32, ub: u32) -> f32 {
+    let aa = ua & 0x7fffffffu;
+    let ab = ub & 0x7fffffffu;
+    if aa >= 0x7f800000u || ab >= 0x7f800000u {
+        if aa > 0x7f800000u || ab > 0x7f800000u || (aa == ab && ua != ub) { return f32_nan(); }
+        return bitcast<f32>(select(ub, ua, aa == 0x7f800000u));
+    }
+    if aa == 0u || ab == 0u {
+        if aa == ab { return bitcast<f32>(ua & ub); }
+        return bitcast<f32>(select(ua, ub, aa == 0u));
+    }
+    let a_big = aa >= ab;
+    let big = select(ub, ua, a_big);
+    let nx = f32_unpack(select(ab, aa, a_big));
+    let ny = f32_unpack(select(aa, ab, a_big));
+    let mx = u32(nx.x) << 3u;
+    let my = u32(ny.x) << 3u;
+    let d = u32(nx.y - ny.y);
+    var ys = 1u;
+    if d < 27u {
+        let lost = my & ((1u << d) - 1u);
+        ys = (my >> d) | select(0u, 1u, lost != 0u);
+    }
+    if ((ua ^ ub) & 0x80000000u) == 0u {
+        return f32_round32(big & 0x80000000u, mx + ys, nx.y - 3i);
+    }
+    let diff = mx - ys;
+    if diff == 0u { return bitcast<f32>(0u); }
+    return f32_round32(big & 0x80000000u, diff, nx.y - 3i);
+}
+fn c_add(a: f32, b: f32) -> f32 {
+    return c_add_bits(bitcast<u32>(a), bitcast<u32>(b));
+}
+fn c_sub(a: f32, b: f32) -> f32 {
+    return c_add_bits(bitcast<u32>(a), bitcast<u32>(b) ^ 0x80000000u);
+}
+fn c_mul(a: f32, b: f32) -> f32 {
+    let ua = bitcast<u32>(a);
+    let ub = bitcast<u32>(b);
+    let sign = (ua ^ ub) & 0x80000000u;
+    let aa = ua & 0x7fffffffu;
+    let ab = ub & 0x7fffffffu;
+    if aa > 0x7f800000u || ab > 0x7f800000u { return f32_nan(); }
+    if aa == 0x7f800000u || ab == 0x7f800000u {
+        if aa == 0u || ab == 0u { return f32_nan(); }
+        return bitcast<f32>(sign | 0x7f800000u);
+    }
+    if aa == 0u || ab == 0u { return bitcast<f32>(sign); }
+    let na = f32_unpack(aa);
+    let nb = f32_unpack(ab);
+    let p = umul_wide(u32(na.x), u32(nb.x));
+    let s = (p.y << 11u) | (p.x >> 21u) | select(0u, 1u, (p.x & 0x1fffffu) != 0u);
+    return f32_round32(sign, s, na.y + nb.y + 21i);
+}
 fn f32_is_subnormal(x: f32) -> bool {
     return ((bitcast<u32>(x) & 0x7fffffffu) - 1u) < 0x7fffffu;
 }
@@ -270,7 +324,7 @@ fn f32_le_sd(a: f32, b: f32) -> bool {
 fn f32_sub_sd(a: f32, b: f32) -> f32 {
     let d = a - b;
     if abs(d) >= 0x1p-100f { return d; }
-    return c_fma(b, -1.0f, a);
+    return c_sub(a, b);
 }
 fn c_fmin_sd(a: f32, b: f32) -> f32 {
     if is_nan(a) { return b; }

@@ -7,8 +7,8 @@
 //! keeps CUDA's results on such a device. WGSL has no `f64`, so the exact paths are the
 //! integer-only helpers of [`crate::softfloat`]:
 //!
-//! - `+`, `-`, `*` are computed natively, and recomputed exactly (`c_fma(a, 1, b)`,
-//!   `c_fma(b, -1, a)`, `c_fma(a, b, -0)`) only when the native result shows that a
+//! - `+`, `-`, `*` are computed natively, and recomputed exactly (`c_add`, `c_sub`,
+//!   `c_mul`: `u32` code, much smaller than `c_fma`) only when the native result shows that a
 //!   subnormal may have been involved: a result below `2^-100` in magnitude for `+`/`-` (a
 //!   subnormal operand can change a sum only when the other operand is below that: above it,
 //!   half an ulp of the other operand exceeds every subnormal), below `2^-126` for `*` (a
@@ -17,7 +17,7 @@
 //!   function-local variable.
 //! - A product whose only use is one sum ([`fusable_products`]) is computed natively and
 //!   checked by that sum: `a * b + c` costs one check and one branch; its exact path rounds
-//!   the product to `f32` first (`c_fma(a, b, -0)`), then adds, as CUDA's unfused `a * b + c`
+//!   the product to `f32` first (`c_mul`), then adds, as CUDA's unfused `a * b + c`
 //!   (and the SPIR-V backend and the reference executor) do.
 //! - Comparisons, `fminf`/`fmaxf`, `fdimf` and `__saturatef` compare the bit patterns as
 //!   sign-magnitude integers when an operand is subnormal (`f32_lt_sd`, ...); `fabsf` and
@@ -68,19 +68,12 @@ impl Emitter<'_> {
         p
     }
 
-    /// `-0.0`, from its bits (a literal `-0.0` is written as `-0f`, a negation).
-    fn negative_zero(&mut self, b: &mut Block) -> H {
-        let bits = self.u32c(0x8000_0000);
-        self.cast(b, bits, ScalarKind::Float, None)
-    }
-
     /// `x` exactly: a fused product is recomputed and rounded to `f32`, as CUDA rounds it.
     fn operand_exact(&mut self, b: &mut Block, x: H) -> Res<H> {
         let Some(&(l, r)) = self.product_operands.get(&x) else {
             return Ok(x);
         };
-        let nz = self.negative_zero(b);
-        self.call(b, "c_fma", vec![l, r, nz])
+        self.call(b, "c_mul", vec![l, r])
     }
 
     /// `l op r` for `f32` `+`, `-` and `*` with exact subnormals (see the module doc):
@@ -128,20 +121,12 @@ impl Emitter<'_> {
         let mut slow = Block::new();
         let el = self.operand_exact(&mut slow, l)?;
         let er = self.operand_exact(&mut slow, r)?;
-        let exact = match op {
-            BO::Add => {
-                let one = self.f32_literal(1.0);
-                self.call(&mut slow, "c_fma", vec![el, one, er])?
-            }
-            BO::Subtract => {
-                let m1 = self.f32_literal(-1.0);
-                self.call(&mut slow, "c_fma", vec![er, m1, el])?
-            }
-            _ => {
-                let nz = self.negative_zero(&mut slow);
-                self.call(&mut slow, "c_fma", vec![el, er, nz])?
-            }
+        let name = match op {
+            BO::Add => "c_add",
+            BO::Subtract => "c_sub",
+            _ => "c_mul",
         };
+        let exact = self.call(&mut slow, name, vec![el, er])?;
         slow.push(
             S::Store {
                 pointer,
@@ -290,19 +275,27 @@ kernel \"k\" = fn0(\"p\": ptr<global>) static_shared 0
         src.matches(what).count()
     }
 
+    /// Calls of the exact `+ - *` helpers.
+    fn exact_calls(src: &str) -> usize {
+        ["c_add(", "c_sub(", "c_mul(", "c_fma("]
+            .iter()
+            .map(|f| count(src, f))
+            .sum()
+    }
+
     #[test]
     fn sums_and_products_are_checked_once_and_redone_exactly() {
         for (op, exact) in [
-            ("fadd", "c_fma(v1_, 1f, v2_)"),
-            ("fsub", "c_fma(v2_, -1f, v1_)"),
-            ("fmul", "c_fma(v1_, v2_, bitcast<f32>(2147483648u))"),
+            ("fadd", "c_add(v1_, v2_)"),
+            ("fsub", "c_sub(v1_, v2_)"),
+            ("fmul", "c_mul(v1_, v2_)"),
         ] {
             let src = wgsl(&format!("  %v9: f32 = {op} %v1, %v2"));
             let main = entry(&src);
             // One compare of the native result's magnitude, one branch around the exact call.
             assert_eq!(count(main, "abs("), 1, "{main}");
             assert_eq!(count(main, "if "), 1, "{main}");
-            assert_eq!(count(main, "c_fma("), 1, "{main}");
+            assert_eq!(exact_calls(main), 1, "{main}");
             assert!(
                 main.replace(char::is_whitespace, "")
                     .contains(&exact.replace(char::is_whitespace, "")),
@@ -319,10 +312,13 @@ kernel \"k\" = fn0(\"p\": ptr<global>) static_shared 0
   %v8: f32 = fneg %v6
   %v9: f32 = select %v7, %v8, %v6";
         let src = wgsl_with(body, false);
-        assert!(!src.contains("c_fma(") && !src.contains("_sd("), "{src}");
+        assert!(
+            exact_calls(entry(&src)) == 0 && !src.contains("_sd("),
+            "{src}"
+        );
         let src = wgsl(body);
         assert!(
-            src.contains("c_fma(") && src.contains("f32_lt_sd("),
+            exact_calls(entry(&src)) == 2 && src.contains("f32_lt_sd("),
             "{src}"
         );
     }
@@ -335,7 +331,8 @@ kernel \"k\" = fn0(\"p\": ptr<global>) static_shared 0
         // rounds the product first, then adds.
         assert_eq!(count(main, "abs("), 2, "{main}");
         assert_eq!(count(main, "if "), 1, "{main}");
-        assert_eq!(count(main, "c_fma("), 2, "{main}");
+        assert_eq!(count(main, "c_mul("), 1, "{main}");
+        assert_eq!(count(main, "c_add("), 1, "{main}");
         // Both operands products: a * b - c * a.
         let src = wgsl(
             "  %v5: f32 = fmul %v1, %v2
@@ -345,7 +342,8 @@ kernel \"k\" = fn0(\"p\": ptr<global>) static_shared 0
         let main = entry(&src);
         assert_eq!(count(main, "abs("), 3, "{main}");
         assert_eq!(count(main, "if "), 1, "{main}");
-        assert_eq!(count(main, "c_fma("), 3, "{main}");
+        assert_eq!(count(main, "c_mul("), 2, "{main}");
+        assert_eq!(count(main, "c_sub("), 1, "{main}");
         // A product with another use gets its own check.
         let src = wgsl(
             "  %v5: f32 = fmul %v1, %v2
