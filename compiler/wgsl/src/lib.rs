@@ -73,6 +73,16 @@
 //! subtract whose operand is a sum sharing its other operand takes that sum as `s - z`, with
 //! `z` the `0.0` of the launch header, exact and opaque to the implementation.
 //!
+//! # Subnormals
+//! CUDA keeps `f32` subnormals (unless `-ftz=true`); WGSL lets an implementation flush them,
+//! NVIDIA's does, and wgpu does not say which do (the runtime asks with a probe kernel). With
+//! [`WgslOptions::soft_denormals_f32`] every `f32` operation a flush could change is computed
+//! natively, checked with one compare, and redone exactly with integer code (`c_add`, `c_sub`,
+//! `c_mul` of [`softfloat`]) in a branch taken only where a subnormal may be involved; a
+//! product whose only use is a sum is checked with that sum. Comparisons and the other
+//! operations look at the bits of subnormal operands (module `emit/denormals.rs` has the
+//! details). `/`, `sqrtf`, `fmaf` and `fmodf` are integer code anyway.
+//!
 //! # How the module is built
 //! The helper functions (64-bit arithmetic, sub-word and generic-pointer accesses, atomics,
 //! conversions with CUDA's saturation) and the declarations (bindings, overrides, shared and
