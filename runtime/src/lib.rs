@@ -298,12 +298,17 @@ impl Runtime {
                 state.device.subgroup_size()
             ),
             Device::WebGpu(state) => format!(
-                "{} (WebGPU through wgpu, {} timing)",
+                "{} (WebGPU through wgpu, {} timing{})",
                 state.device.name(),
                 if state.device.has_timestamps() {
                     "timestamp-query"
                 } else {
                     "wall-clock"
+                },
+                if state.device.soft_denormals() {
+                    ", f32 subnormals emulated"
+                } else {
+                    ""
                 }
             ),
         }

@@ -318,7 +318,8 @@ fn load(a: &RunArgs, ext: &str) -> Result<Runtime, String> {
         BackendChoice::Webgpu => {
             let mut module = module;
             cwcc::devlib::link_device_library(&mut module, &cwcc::devlib::is_always_native)?;
-            let rt = Runtime::with_webgpu(module).map_err(|e| e.to_string())?;
+            let mut rt = Runtime::with_webgpu(module).map_err(|e| e.to_string())?;
+            rt.set_flush_denormals(flush_denormals);
             if a.verbose {
                 eprintln!("note: running on {}", rt.device_name());
             }

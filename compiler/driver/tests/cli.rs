@@ -248,7 +248,7 @@ fn spirv_output_with_ftz_leaves_out_the_subnormal_emulation() {
 }
 
 /// Portable `.wgsl` modules keep f32 subnormals too (the browser's GPU may flush them);
-/// `-ftz=true` and `--use_fast_math` leave the emulation (`c_fma` exact paths) out.
+/// `-ftz=true` and `--use_fast_math` leave the emulation (its exact `c_add` / `c_mul`) out.
 #[test]
 fn wgsl_output_with_ftz_leaves_out_the_subnormal_emulation() {
     let file = scratch(
@@ -273,7 +273,8 @@ fn wgsl_output_with_ftz_leaves_out_the_subnormal_emulation() {
         let o = cwcc(&args);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let source = std::fs::read_to_string(&out).expect("a module");
-        assert_eq!(source.contains("fn c_fma("), emulated, "{name}: {source}");
+        assert_eq!(source.contains("fn c_mul("), emulated, "{name}: {source}");
+        assert_eq!(source.contains("fn c_add("), emulated, "{name}: {source}");
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
