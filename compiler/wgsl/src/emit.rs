@@ -276,6 +276,9 @@ struct Emitter<'m> {
     opaque_zero: Option<H>,
     /// Whether `f32` subnormals are emulated ([`denormals`]).
     soft_denormals: bool,
+    /// `0x80000000` and `0x7fffffff` computed from the launch header's zero word, for
+    /// negation and `fabsf` as bit operations the driver cannot turn back into float ones.
+    opaque_sign_masks: Option<(H, H)>,
     /// The products checked by the sum that uses them ([`denormals::fusable_products`]).
     fused_products: HashSet<Value>,
     /// The operands of each such product, for its exact recomputation.
@@ -441,6 +444,7 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         local_values: HashMap::new(),
         opaque_zero: None,
         soft_denormals: opts.soft_denormals_f32,
+        opaque_sign_masks: None,
         fused_products: if opts.soft_denormals_f32 {
             denormals::fusable_products(&function, &work)
         } else {
@@ -896,6 +900,9 @@ impl Emitter<'_> {
         self.globals_base = Some(self.params_word(b, 6)?);
         let pad = self.params_word(b, 7)?;
         self.opaque_zero = Some(self.cast(b, pad, ScalarKind::Float, None));
+        if self.soft_denormals {
+            self.opaque_sign_masks = Some(self.sign_masks(b, pad));
+        }
         for ((value, slot), param) in self.f.params.iter().zip(slots).zip(params) {
             let addr = TAG_PARAM | (PARAM_HEADER_BYTES + slot.offset);
             let h = match &param.kind {
@@ -1666,8 +1673,8 @@ impl Emitter<'_> {
                 let rh = self.call(b, "bswap32", vec![lo])?;
                 self.compose_u64(b, rl, rh)
             }
-            (UnaryOp::FNeg, Kind::F32) if self.soft_denormals => self.soft_sign_op(b, true, a),
-            (UnaryOp::FAbs, Kind::F32) if self.soft_denormals => self.soft_sign_op(b, false, a),
+            (UnaryOp::FNeg, Kind::F32) if self.soft_denormals => self.soft_sign_op(b, true, a)?,
+            (UnaryOp::FAbs, Kind::F32) if self.soft_denormals => self.soft_sign_op(b, false, a)?,
             (UnaryOp::Floor, Kind::F32) if self.soft_denormals => {
                 self.call(b, "f32_floor_sd", vec![a])?
             }
