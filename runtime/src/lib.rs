@@ -299,12 +299,17 @@ impl Runtime {
                 state.device.subgroup_size()
             ),
             Device::WebGpu(state) => format!(
-                "{} (WebGPU through wgpu, {} timing)",
+                "{} (WebGPU through wgpu, {} timing{})",
                 state.device.name(),
                 if state.device.has_timestamps() {
                     "timestamp-query"
                 } else {
                     "wall-clock"
+                },
+                if state.device.soft_denormals() {
+                    ", f32 subnormals emulated"
+                } else {
+                    ""
                 }
             ),
         }
@@ -318,11 +323,14 @@ impl Runtime {
     }
 
     /// Lets kernels flush `f32` subnormals to zero, as nvcc's `-ftz=true` does: on a Vulkan
-    /// device that flushes them, kernels are then compiled without the subnormal emulation
-    /// (faster). Affects kernels compiled after the call; other backends keep subnormals.
+    /// device or WebGPU adapter that flushes them, kernels are then compiled without the
+    /// subnormal emulation (faster). Affects kernels compiled after the call; other backends
+    /// keep subnormals.
     pub fn set_flush_denormals(&mut self, flush: bool) {
-        if let Device::Vulkan(state) = &mut self.device {
-            state.device.set_flush_denormals(flush);
+        match &mut self.device {
+            Device::Vulkan(state) => state.device.set_flush_denormals(flush),
+            Device::WebGpu(state) => state.device.set_flush_denormals(flush),
+            Device::Interp(_) | Device::Wasm(_) => {}
         }
     }
 

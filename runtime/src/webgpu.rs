@@ -54,6 +54,12 @@ pub struct WebGpuDevice {
     timestamps: Option<(wgpu::QuerySet, wgpu::Buffer, wgpu::Buffer, f32)>,
     /// The native 64-bit atomics the device was opened with.
     atomics64: Atomics64,
+    /// Whether the adapter flushes `f32` subnormals (or `CWCC_WGPU_SOFT_DENORMALS=1` says to
+    /// act as if), so that kernels need the emulation ([`soft_denormals_needed`]).
+    emulate_denormals: bool,
+    /// Whether kernels compiled from now on get the emulation (off when flushing is allowed,
+    /// [`WebGpuDevice::set_flush_denormals`]).
+    soft_denormals_f32: bool,
 }
 
 /// An error with its chain of causes (wgpu's top-level messages are terse).
@@ -114,6 +120,10 @@ impl WebGpuDevice {
         device.on_uncaptured_error(std::sync::Arc::new(|e| {
             eprintln!("wgpu error outside an error scope: {e}");
         }));
+        let emulate_denormals = soft_denormals_needed(
+            std::env::var("CWCC_WGPU_SOFT_DENORMALS").ok().as_deref(),
+            || cached_flush_probe(&info, &device, &queue),
+        );
         let max_heap = limits
             .max_storage_buffer_binding_size
             .min(limits.max_buffer_size)
@@ -194,7 +204,21 @@ impl WebGpuDevice {
             pipelines: HashMap::new(),
             timestamps,
             atomics64,
+            emulate_denormals,
+            soft_denormals_f32: emulate_denormals,
         })
+    }
+
+    /// Allows (`true`) or forbids flushing `f32` subnormals to zero for kernels compiled
+    /// from now on: with `true` an adapter that flushes them runs kernels without the
+    /// emulation (nvcc's `-ftz=true`).
+    pub fn set_flush_denormals(&mut self, flush: bool) {
+        self.soft_denormals_f32 = self.emulate_denormals && !flush;
+    }
+
+    /// Whether kernels compiled now get the `f32` subnormal emulation.
+    pub fn soft_denormals(&self) -> bool {
+        self.soft_denormals_f32
     }
 
     fn make_heap(device: &wgpu::Device, size: u64) -> wgpu::Buffer {
@@ -220,10 +244,10 @@ impl WebGpuDevice {
     }
 
     /// How to compile kernels for this device (its native 64-bit atomics).
-    #[allow(clippy::needless_update)] // Other options keep their defaults.
     pub fn wgsl_options(&self) -> WgslOptions {
         WgslOptions {
             atomics64: self.atomics64,
+            soft_denormals_f32: self.soft_denormals_f32,
             ..WgslOptions::default()
         }
     }
@@ -609,6 +633,161 @@ fn atomics64_features(level: Atomics64) -> wgpu::Features {
     }
 }
 
+/// Whether kernels need the `f32` subnormal emulation: `CWCC_WGPU_SOFT_DENORMALS` (`env`)
+/// says so with `1` or `0`; otherwise the adapter is asked through `flushes` (the probe). An
+/// adapter whose probe fails gets the emulation, which is correct everywhere.
+pub fn soft_denormals_needed(
+    env: Option<&str>,
+    flushes: impl FnOnce() -> Result<bool, String>,
+) -> bool {
+    match env.map(str::trim) {
+        Some("1") => true,
+        Some("0") => false,
+        _ => flushes().unwrap_or(true),
+    }
+}
+
+/// [`flush_probe`] once per adapter and process (devices are made per runtime).
+fn cached_flush_probe(
+    info: &wgpu::AdapterInfo,
+    device: &wgpu::Device,
+    queue: &wgpu::Queue,
+) -> Result<bool, String> {
+    use std::sync::{Mutex, OnceLock};
+    static ANSWERS: OnceLock<Mutex<HashMap<String, bool>>> = OnceLock::new();
+    let key = format!(
+        "{:?} {} {:x}:{:x} {}",
+        info.backend, info.name, info.vendor, info.device, info.driver_info
+    );
+    let answers = ANSWERS.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(answer) = answers.lock().ok().and_then(|a| a.get(&key).copied()) {
+        return Ok(answer);
+    }
+    let answer = flush_probe(device, queue)?;
+    if let Ok(mut a) = answers.lock() {
+        a.insert(key, answer);
+    }
+    Ok(answer)
+}
+
+/// The probe's shader: a subnormal (read from memory, so nothing folds it) times 1, plus 0,
+/// and compared with another subnormal.
+const PROBE_WGSL: &str = "
+@group(0) @binding(0) var<storage, read_write> data: array<u32, 4>;
+@compute @workgroup_size(1)
+fn main() {
+    let x = bitcast<f32>(data[0]);
+    let one = bitcast<f32>(data[1]);
+    let zero = bitcast<f32>(data[2]);
+    let y = bitcast<f32>(data[3]);
+    data[0] = bitcast<u32>(x * one);
+    data[1] = bitcast<u32>(x + zero);
+    data[2] = select(0u, 1u, x < y);
+}
+";
+
+/// Whether the WebGPU device flushes `f32` subnormals to zero (wgpu does not say): runs
+/// [`PROBE_WGSL`] once and compares the bits.
+fn flush_probe(device: &wgpu::Device, queue: &wgpu::Queue) -> Result<bool, String> {
+    // 2^-135 and 2^-134: subnormals.
+    let x = f32::from_bits(1 << 14);
+    let y = f32::from_bits(1 << 15);
+    let input = [x.to_bits(), 1f32.to_bits(), 0f32.to_bits(), y.to_bits()];
+    let out = run_wgsl_once(device, queue, PROBE_WGSL, "main", &input, 1)
+        .map_err(|e| format!("the subnormal probe failed: {e}"))?;
+    Ok(probe_says_flush(&out, x))
+}
+
+/// Runs the entry point `entry` of `source` (one read-write storage buffer `array<u32>` at
+/// binding 0 of group 0, holding `data`) over `groups` workgroups and returns the buffer's
+/// words afterwards.
+fn run_wgsl_once(
+    device: &wgpu::Device,
+    queue: &wgpu::Queue,
+    source: &str,
+    entry: &str,
+    data: &[u32],
+    groups: u32,
+) -> Result<Vec<u32>, String> {
+    let bytes: Vec<u8> = data.iter().flat_map(|w| w.to_le_bytes()).collect();
+    let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+        label: Some(entry),
+        source: wgpu::ShaderSource::Wgsl(source.into()),
+    });
+    let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+        label: Some(entry),
+        layout: None,
+        module: &module,
+        entry_point: Some(entry),
+        compilation_options: Default::default(),
+        cache: None,
+    });
+    let buffer = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: Some(entry),
+        contents: &bytes,
+        usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
+    });
+    let readback = device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("cwcc readback"),
+        size: bytes.len() as u64,
+        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    let bind = device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: None,
+        layout: &pipeline.get_bind_group_layout(0),
+        entries: &[wgpu::BindGroupEntry {
+            binding: 0,
+            resource: buffer.as_entire_binding(),
+        }],
+    });
+    let mut encoder =
+        device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
+    {
+        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: None,
+            timestamp_writes: None,
+        });
+        pass.set_pipeline(&pipeline);
+        pass.set_bind_group(0, &bind, &[]);
+        pass.dispatch_workgroups(groups, 1, 1);
+    }
+    encoder.copy_buffer_to_buffer(&buffer, 0, &readback, 0, bytes.len() as u64);
+    queue.submit([encoder.finish()]);
+    if let Some(err) = pollster::block_on(scope.pop()) {
+        return Err(describe(&err));
+    }
+    let slice = readback.slice(..);
+    let (sender, receiver) = std::sync::mpsc::channel();
+    slice.map_async(wgpu::MapMode::Read, move |result| {
+        let _ = sender.send(result);
+    });
+    device
+        .poll(wgpu::PollType::Wait {
+            submission_index: None,
+            timeout: None,
+        })
+        .map_err(|e| format!("wgpu: waiting for the device failed: {e}"))?;
+    receiver
+        .recv()
+        .map_err(|e| format!("wgpu: mapping a buffer did not finish: {e}"))?
+        .map_err(|e| format!("wgpu: cannot map a buffer: {e}"))?;
+    let out: Vec<u32> = slice
+        .get_mapped_range()
+        .map_err(|e| format!("wgpu: cannot read a mapped buffer: {e}"))?
+        .chunks_exact(4)
+        .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+        .collect();
+    readback.unmap();
+    Ok(out)
+}
+
+/// Whether the probe's output words (`x * 1`, `x + 0`, `x < y`) show a flush of `x`.
+fn probe_says_flush(out: &[u32], x: f32) -> bool {
+    out.first() != Some(&x.to_bits()) || out.get(1) != Some(&x.to_bits()) || out.get(2) != Some(&1)
+}
+
 /// Which of wgpu's shader runtime checks to add (`None`: all of them, wgpu's default).
 ///
 /// By default only the integer division guard: wgpu's bounds checks and its bound on every
@@ -877,5 +1056,177 @@ kernel \"swap\" = fn0(\"in\": ptr<global>, \"out\": ptr<global>) static_shared 2
             k.source.matches("storageBarrier()").count()
         };
         assert_eq!((barriers(true), barriers(false)), (0, 1));
+    }
+
+    #[test]
+    fn a_probe_that_sees_a_flush_turns_the_emulation_on() {
+        use super::{probe_says_flush, soft_denormals_needed};
+        assert!(soft_denormals_needed(None, || Ok(true)));
+        assert!(!soft_denormals_needed(None, || Ok(false)));
+        // A probe that cannot run: the emulation, correct everywhere.
+        assert!(soft_denormals_needed(None, || Err("no probe".into())));
+        // The environment overrides the probe.
+        assert!(soft_denormals_needed(Some("1"), || Ok(false)));
+        assert!(!soft_denormals_needed(Some("0"), || Ok(true)));
+        assert!(soft_denormals_needed(Some("maybe"), || Ok(true)));
+        let x = f32::from_bits(1 << 14);
+        let kept = [x.to_bits(), x.to_bits(), 1, 0];
+        assert!(!probe_says_flush(&kept, x));
+        for flushed in [
+            [0, x.to_bits(), 1, 0],
+            [x.to_bits(), 0, 1, 0],
+            [x.to_bits(), x.to_bits(), 0, 0],
+        ] {
+            assert!(probe_says_flush(&flushed, x), "{flushed:?}");
+        }
+    }
+
+    #[test]
+    fn the_probe_runs_and_flushing_can_be_allowed() {
+        let mut device = match super::WebGpuDevice::new() {
+            Ok(device) => device,
+            Err(e) => {
+                eprintln!("skipped: {e}");
+                return;
+            }
+        };
+        let flushes = super::flush_probe(&device.device, &device.queue).unwrap();
+        // lavapipe keeps subnormals (NVIDIA's driver flushes them).
+        if device.name().contains("llvmpipe") {
+            assert!(!flushes, "{}", device.name());
+        }
+        if std::env::var("CWCC_WGPU_SOFT_DENORMALS").is_err() {
+            assert_eq!(device.soft_denormals(), flushes);
+        }
+        device.set_flush_denormals(true);
+        assert!(!device.soft_denormals());
+        device.set_flush_denormals(false);
+        assert_eq!(device.soft_denormals(), device.emulate_denormals);
+    }
+
+    /// The exact-path helpers of the subnormal emulation (`c_add`, `c_sub`, `c_mul`, see
+    /// `cwcc_wgsl::softfloat`) give Rust's IEEE results bit for bit, for every kind of
+    /// operand: they are run directly, since the emulation calls them only where a check
+    /// fails (which on a device that keeps subnormals is only for tiny results).
+    #[test]
+    fn the_exact_add_sub_and_mul_helpers_round_as_ieee() {
+        let device = match super::WebGpuDevice::new() {
+            Ok(device) => device,
+            Err(e) => {
+                eprintln!("skipped: {e}");
+                return;
+            }
+        };
+        let prelude = cwcc_wgsl::prelude::prelude(&cwcc_wgsl::prelude::PreludeConfig {
+            heap_atomic: false,
+            shared_atomic: false,
+            heap_atomic64: false,
+            heap_cas64: false,
+            shared_words: 1,
+            local_words: 1,
+            param_bytes: 16,
+        });
+        let source = format!(
+            "{prelude}
+@compute @workgroup_size(64)
+fn exact_ops(@builtin(global_invocation_id) g: vec3<u32>) {{
+    let i = 5u * g.x;
+    let a = bitcast<f32>(heap[i]);
+    let b = bitcast<f32>(heap[i + 1u]);
+    heap[i + 2u] = bitcast<u32>(c_add(a, b));
+    heap[i + 3u] = bitcast<u32>(c_sub(a, b));
+    heap[i + 4u] = bitcast<u32>(c_mul(a, b));
+}}
+"
+        );
+        let specials = [
+            0.0f32,
+            -0.0,
+            1.0,
+            -1.0,
+            1.5,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+            f32::MAX,
+            -f32::MAX,
+            f32::MIN_POSITIVE,
+            -f32::MIN_POSITIVE,
+            1.0e-45,
+            -1.0e-45,
+            1.5e-39,
+            -3.0e-39,
+            1.0e-20,
+            1.0e20,
+            3.0e19,
+        ];
+        let mut pairs: Vec<(f32, f32)> = Vec::new();
+        for &a in &specials {
+            for &b in &specials {
+                pairs.push((a, b));
+            }
+        }
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 16) as u32
+        };
+        while pairs.len() < 64 * 1024 {
+            let a = next();
+            let b = match pairs.len() % 4 {
+                // Near a: cancellation and exponent differences of a few bits.
+                0 => a ^ (next() & 0x01ff_ffff),
+                // Small exponents: subnormal operands and results.
+                1 => (next() & 0x8fff_ffff) % 0x9000_0000,
+                2 => (a & 0x807f_ffff) | ((253 - ((a >> 23) & 0xff).min(252)) << 23),
+                _ => next(),
+            };
+            let a = if pairs.len() % 8 == 1 {
+                a & 0x83ff_ffff
+            } else {
+                a
+            };
+            pairs.push((f32::from_bits(a), f32::from_bits(b)));
+        }
+        let data: Vec<u32> = pairs
+            .iter()
+            .flat_map(|(a, b)| [a.to_bits(), b.to_bits(), 0, 0, 0])
+            .collect();
+        let out = super::run_wgsl_once(
+            &device.device,
+            &device.queue,
+            &source,
+            "exact_ops",
+            &data,
+            (pairs.len() / 64) as u32,
+        )
+        .unwrap();
+        let same = |got: u32, want: f32| {
+            (f32::from_bits(got).is_nan() && want.is_nan()) || got == want.to_bits()
+        };
+        let mut bad = Vec::new();
+        for (i, (a, b)) in pairs.iter().copied().enumerate() {
+            for (k, what, want) in [(2, "+", a + b), (3, "-", a - b), (4, "*", a * b)] {
+                let got = out[5 * i + k];
+                if !same(got, want) {
+                    bad.push(format!(
+                        "{a:e} [{:08x}] {what} {b:e} [{:08x}] = {:e} [{got:08x}], want {want:e} [{:08x}]",
+                        a.to_bits(),
+                        b.to_bits(),
+                        f32::from_bits(got),
+                        want.to_bits()
+                    ));
+                }
+            }
+        }
+        assert!(
+            bad.is_empty(),
+            "{} of {} differ:\n{}",
+            bad.len(),
+            pairs.len() * 3,
+            bad.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
+        );
     }
 }

@@ -159,7 +159,8 @@ pub struct Cli {
     pub use_fast_math: bool,
 
     /// Flush f32 subnormals to zero (nvcc's `-ftz`; default false, as in CUDA). With true,
-    /// `-o k.spv` leaves out the emulation that keeps subnormals on drivers that flush them.
+    /// `-o k.spv` and `-o k.wgsl` leave out the emulation that keeps subnormals on drivers
+    /// that flush them.
     #[arg(long = "ftz", value_name = "true|false")]
     pub ftz: Option<bool>,
 

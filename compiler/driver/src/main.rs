@@ -271,10 +271,10 @@ fn per_kernel_path(
 }
 
 /// The WGSL backend's options from the command line.
-#[allow(clippy::needless_update)] // Other options keep their defaults.
 fn wgsl_options(cli: &Cli) -> cwcc_wgsl::WgslOptions {
     cwcc_wgsl::WgslOptions {
         atomics64: cli.wgsl_atomics64.level(),
+        soft_denormals_f32: !(cli.ftz == Some(true) || cli.use_fast_math),
         ..cwcc_wgsl::WgslOptions::default()
     }
 }
@@ -282,6 +282,8 @@ fn wgsl_options(cli: &Cli) -> cwcc_wgsl::WgslOptions {
 /// `-o FILE.wgsl`: one WGSL module per kernel (see `cwcc_wgsl::compile_all`). A module with
 /// one kernel is written to FILE.wgsl; with several, kernel K goes to FILE-K.wgsl (K with
 /// every character that is not a letter or digit replaced by `_`). Returns the paths written.
+/// The browser's GPU is unknown, so the modules keep f32 subnormals through the emulation
+/// unless `-ftz=true` or `--use_fast_math` allows flushing them.
 fn write_wgsl(
     out: &cwcc::FrontEndOutput,
     cli: &Cli,

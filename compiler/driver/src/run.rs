@@ -71,7 +71,8 @@ pub struct RunArgs {
     #[arg(short = 'D', value_name = "NAME[=VALUE]")]
     pub defines: Vec<String>,
     /// Flush f32 subnormals to zero (nvcc's `-ftz`; default false, as in CUDA). With true,
-    /// a Vulkan GPU that flushes them (NVIDIA's driver) runs without cwcc's emulation.
+    /// a Vulkan GPU or WebGPU adapter that flushes them (NVIDIA's driver) runs without
+    /// cwcc's emulation.
     #[arg(long = "ftz", value_name = "true|false")]
     pub ftz: Option<bool>,
     /// nvcc's fast math; here it only implies `-ftz=true` (cwcc keeps CUDA's accuracy
@@ -317,7 +318,8 @@ fn load(a: &RunArgs, ext: &str) -> Result<Runtime, String> {
         BackendChoice::Webgpu => {
             let mut module = module;
             cwcc::devlib::link_device_library(&mut module, &cwcc::devlib::is_always_native)?;
-            let rt = Runtime::with_webgpu(module).map_err(|e| e.to_string())?;
+            let mut rt = Runtime::with_webgpu(module).map_err(|e| e.to_string())?;
+            rt.set_flush_denormals(flush_denormals);
             if a.verbose {
                 eprintln!("note: running on {}", rt.device_name());
             }

@@ -247,6 +247,38 @@ fn spirv_output_with_ftz_leaves_out_the_subnormal_emulation() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Portable `.wgsl` modules keep f32 subnormals too (the browser's GPU may flush them);
+/// `-ftz=true` and `--use_fast_math` leave the emulation (its exact `c_add` / `c_mul`) out.
+#[test]
+fn wgsl_output_with_ftz_leaves_out_the_subnormal_emulation() {
+    let file = scratch(
+        "ftz_wgsl.cu",
+        "__global__ void axpy(float a, const float* x, float* y) {\n\
+           y[threadIdx.x] = a * x[threadIdx.x] + y[threadIdx.x];\n\
+         }\n",
+    );
+    let dir = std::env::temp_dir().join(format!("cwcc-cli-{}-ftz-wgsl", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    for (name, flags, emulated) in [
+        ("exact", &[][..], true),
+        ("ftz", &["-ftz=true"][..], false),
+        ("fast", &["--use_fast_math"][..], false),
+        ("noftz", &["-ftz=false"][..], true),
+    ] {
+        let out = dir.join(format!("{name}.wgsl"));
+        let mut args = vec![file.to_str().expect("utf-8 path"), "-o"];
+        args.push(out.to_str().expect("utf-8 path"));
+        args.extend_from_slice(flags);
+        let o = cwcc(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let source = std::fs::read_to_string(&out).expect("a module");
+        assert_eq!(source.contains("fn c_mul("), emulated, "{name}: {source}");
+        assert_eq!(source.contains("fn c_add("), emulated, "{name}: {source}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn defines_and_include_dirs() {
     let dir = std::env::temp_dir().join(format!("cwcc-cli-inc-{}", std::process::id()));

@@ -182,6 +182,11 @@ fn run_case(dir: &Path, out_dir: &Path, backend: &str) -> Result<(), String> {
         command.env("CWCC_VK_SIMULATE_FTZ", "1");
         backend = "vulkan";
     }
+    // `webgpu-soft-denormals`: the same for WebGPU (the emulation NVIDIA's driver gets).
+    if backend == "webgpu-soft-denormals" {
+        command.env("CWCC_WGPU_SOFT_DENORMALS", "1");
+        backend = "webgpu";
+    }
     if backend == "vulkan" {
         // The Khronos validation layer checks every launch where it is installed (CI installs
         // it); any validation error fails the launch.
@@ -285,8 +290,9 @@ fn conformance_cases_match_cuda_on_vulkan_with_soft_denormals() {
     run_vulkan_suite("vulkan-soft-denormals");
 }
 
-#[test]
-fn conformance_cases_match_cuda_on_webgpu() {
+/// Runs the suite on WebGPU as `backend` (`webgpu` or `webgpu-soft-denormals`), when wgpu
+/// finds an adapter.
+fn run_webgpu_suite(backend: &str) {
     // wgpu runs on the machine's Vulkan driver (lavapipe in CI); a machine may have none.
     let device = match cwcc_runtime::webgpu::WebGpuDevice::new() {
         Ok(device) => device.name().to_string(),
@@ -299,7 +305,19 @@ fn conformance_cases_match_cuda_on_webgpu() {
     // backend; elsewhere a listed case that passes is reported, not an error.
     let list_device = device.contains("llvmpipe") && device.contains("LLVM 15");
     eprintln!("webgpu adapter: {device}");
-    run_suite("webgpu", "known_failures_webgpu.txt", list_device);
+    run_suite(backend, "known_failures_webgpu.txt", list_device);
+}
+
+#[test]
+fn conformance_cases_match_cuda_on_webgpu() {
+    run_webgpu_suite("webgpu");
+}
+
+/// With the f32 subnormal emulation forced on (lavapipe keeps subnormals, so the exact paths
+/// run wherever the checks send them and must give CUDA's results): the same cases pass.
+#[test]
+fn conformance_cases_match_cuda_on_webgpu_with_soft_denormals() {
+    run_webgpu_suite("webgpu-soft-denormals");
 }
 
 /// Runs every case on `backend`; cases listed in `known_file` must fail (when

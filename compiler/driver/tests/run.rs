@@ -650,3 +650,60 @@ fn vulkan_simulated_flushing_is_repaired_by_the_emulation() {
         .collect();
     assert_eq!(exact, want);
 }
+
+/// `cwcc run --backend webgpu` keeps f32 subnormals through the emulation where the adapter
+/// flushes them (forced here with `CWCC_WGPU_SOFT_DENORMALS=1`, as the probe would on
+/// NVIDIA's driver); `-ftz=true` and `--use_fast_math` let kernels flush, which drops it.
+#[test]
+fn webgpu_ftz_drops_the_subnormal_emulation() {
+    let (dir, cu, x) = setup("webgpu-ftz");
+    let out = dir.join("out");
+    for (flag, emulated) in [
+        (None, true),
+        (Some("-ftz=true"), false),
+        (Some("--use_fast_math"), false),
+        (Some("-ftz=false"), true),
+    ] {
+        let mut args = vec![
+            "run",
+            &cu,
+            "--backend",
+            "webgpu",
+            "--verbose",
+            "--kernel",
+            "saxpy",
+            "--grid",
+            "1",
+            "--block",
+            "4",
+            "--arg",
+            "i32:10",
+            "--arg",
+            "f32:2",
+            "--arg",
+            &x,
+            "--arg",
+            &x,
+            "--out-dir",
+        ];
+        let out_dir = out.display().to_string();
+        args.push(&out_dir);
+        args.extend(flag);
+        let o = Command::new(env!("CARGO_BIN_EXE_cwcc"))
+            .env("CWCC_WGPU_SOFT_DENORMALS", "1")
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        if err.contains("no usable WebGPU adapter") {
+            eprintln!("skipped: {err}");
+            return;
+        }
+        assert!(o.status.success(), "{flag:?}: {err}");
+        assert_eq!(
+            err.contains("f32 subnormals emulated"),
+            emulated,
+            "{flag:?}: {err}"
+        );
+    }
+}

@@ -21,6 +21,7 @@ use naga::{
 use std::collections::{HashMap, HashSet};
 
 mod atomic64;
+mod denormals;
 mod float;
 mod low;
 mod tags;
@@ -355,6 +356,15 @@ struct Emitter<'m> {
     local_values: HashMap<naga::Handle<naga::LocalVariable>, H>,
     /// `0.0` read from the launch header: a zero the WGSL implementation cannot see.
     opaque_zero: Option<H>,
+    /// Whether `f32` subnormals are emulated ([`denormals`]).
+    soft_denormals: bool,
+    /// `0x80000000` and `0x7fffffff` computed from the launch header's zero word, for
+    /// negation and `fabsf` as bit operations the driver cannot turn back into float ones.
+    opaque_sign_masks: Option<(H, H)>,
+    /// The products checked by the sum that uses them ([`denormals::fusable_products`]).
+    fused_products: HashSet<Value>,
+    /// The operands of each such product, for its exact recomputation.
+    product_operands: HashMap<H, (H, H)>,
     locals: Vec<LocalRepr>,
     local_addr: HashMap<Value, LocalId>,
     shared_offsets: HashMap<GlobalId, u64>,
@@ -526,6 +536,14 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         low: crate::narrow::low_only_values(&work, &function),
         local_values: HashMap::new(),
         opaque_zero: None,
+        soft_denormals: opts.soft_denormals_f32,
+        opaque_sign_masks: None,
+        fused_products: if opts.soft_denormals_f32 {
+            denormals::fusable_products(&function, &work)
+        } else {
+            HashSet::new()
+        },
+        product_operands: HashMap::new(),
         locals: Vec::new(),
         local_addr: HashMap::new(),
         shared_offsets,
@@ -1002,6 +1020,9 @@ impl Emitter<'_> {
         self.globals_base = Some(self.params_word(b, 6)?);
         let pad = self.params_word(b, 7)?;
         self.opaque_zero = Some(self.cast(b, pad, ScalarKind::Float, None));
+        if self.soft_denormals {
+            self.opaque_sign_masks = Some(self.sign_masks(b, pad));
+        }
         for ((value, slot), param) in self.f.params.iter().zip(slots).zip(params) {
             let addr = TAG_PARAM | (PARAM_HEADER_BYTES + slot.offset);
             let h = match &param.kind {
@@ -1286,10 +1307,18 @@ impl Emitter<'_> {
                 self.unary(b, *op, k, a)?
             }
             Inst::Binary { op, lhs, rhs } => {
-                let (_, k) = self.result_kind(result)?;
+                let (v, k) = self.result_kind(result)?;
                 let l = self.val(*lhs)?;
                 let r = self.val(*rhs)?;
-                self.binary(b, *op, k, l, r)?
+                if *op == BinaryOp::FMul
+                    && self.fused_products.contains(&v)
+                    && !self.is_f32_zero(l)
+                    && !self.is_f32_zero(r)
+                {
+                    self.fused_product(b, l, r)
+                } else {
+                    self.binary(b, *op, k, l, r)?
+                }
             }
             Inst::Cmp { op, lhs, rhs } => {
                 let k = self.kind(*lhs)?;
@@ -1775,6 +1804,20 @@ impl Emitter<'_> {
                 let rh = self.call(b, "bswap32", vec![lo])?;
                 self.compose_u64(b, rl, rh)
             }
+            (UnaryOp::FNeg, Kind::F32) if self.soft_denormals => self.soft_sign_op(b, true, a)?,
+            (UnaryOp::FAbs, Kind::F32) if self.soft_denormals => self.soft_sign_op(b, false, a)?,
+            (UnaryOp::Floor, Kind::F32) if self.soft_denormals => {
+                self.call(b, "f32_floor_sd", vec![a])?
+            }
+            (UnaryOp::Ceil, Kind::F32) if self.soft_denormals => {
+                self.call(b, "f32_ceil_sd", vec![a])?
+            }
+            (UnaryOp::Trunc, Kind::F32) if self.soft_denormals => {
+                self.call(b, "f32_trunc_sd", vec![a])?
+            }
+            (UnaryOp::RoundEven, Kind::F32) if self.soft_denormals => {
+                self.call(b, "f32_round_even_sd", vec![a])?
+            }
             (UnaryOp::FNeg, Kind::F32) => self.expr(
                 b,
                 E::Unary {
@@ -1898,6 +1941,11 @@ impl Emitter<'_> {
                     let (x, zero) = if self.is_f32_zero(r) { (l, r) } else { (r, l) };
                     self.call(b, "f32_mul_zero", vec![x, zero])?
                 }
+                B::FAdd if self.soft_denormals => self.soft_arith(b, BO::Add, l, r)?,
+                B::FSub if self.soft_denormals => self.soft_arith(b, BO::Subtract, l, r)?,
+                B::FMul if self.soft_denormals => self.soft_arith(b, BO::Multiply, l, r)?,
+                B::FMin if self.soft_denormals => self.call(b, "c_fmin_sd", vec![l, r])?,
+                B::FMax if self.soft_denormals => self.call(b, "c_fmax_sd", vec![l, r])?,
                 B::FAdd => self.float_add_sub(b, BO::Add, l, r)?,
                 B::FSub => self.float_add_sub(b, BO::Subtract, l, r)?,
                 B::FMul => self.bin(b, BO::Multiply, l, r),
@@ -1936,6 +1984,20 @@ impl Emitter<'_> {
                 ),
                 _ => self.boolc(false),
             });
+        }
+        if k == Kind::F32 && self.soft_denormals {
+            let o = match op {
+                C::FEq => Some(BO::Equal),
+                C::FNe => Some(BO::NotEqual),
+                C::FLt => Some(BO::Less),
+                C::FLe => Some(BO::LessEqual),
+                C::FGt => Some(BO::Greater),
+                C::FGe => Some(BO::GreaterEqual),
+                _ => None,
+            };
+            if let Some(o) = o {
+                return self.soft_compare(b, o, l, r);
+            }
         }
         match k {
             Kind::F32 => Ok(match op {
@@ -2150,6 +2212,9 @@ impl Emitter<'_> {
         Ok(match name {
             // WGSL's `sqrt` is not correctly rounded everywhere; CUDA's is.
             "sqrtf" | "__fsqrt_rn" if arity(1) => self.call(b, "c_sqrt", a.to_vec())?,
+            "rsqrtf" if arity(1) && self.soft_denormals => {
+                self.call(b, "f32_rsqrt_sd", a.to_vec())?
+            }
             "rsqrtf" if arity(1) => self.math(b, MF::InverseSqrt, a),
             "__fdividef" if arity(2) => self.bin(b, BO::Divide, a[0], a[1]),
             "__frcp_rn" if arity(1) => {
@@ -2159,9 +2224,13 @@ impl Emitter<'_> {
                     .append(E::Literal(Literal::F32(1.0)), Span::UNDEFINED);
                 self.call(b, "c_div", vec![one, a[0]])?
             }
+            "__saturatef" if arity(1) && self.soft_denormals => {
+                self.call(b, "c_saturate_sd", a.to_vec())?
+            }
             "__saturatef" if arity(1) => self.call(b, "c_saturate", a.to_vec())?,
             // WGSL's `fma` may be computed unfused; CUDA's is correctly rounded.
             "fmaf" if arity(3) => self.call(b, "c_fma", a.to_vec())?,
+            "fdimf" if arity(2) && self.soft_denormals => self.call(b, "c_fdim_sd", a.to_vec())?,
             "fdimf" if arity(2) => self.call(b, "c_fdim", a.to_vec())?,
             _ => {
                 return self.unsupported(format!(

@@ -78,6 +78,16 @@
 //! subtract whose operand is a sum sharing its other operand takes that sum as `s - z`, with
 //! `z` the `0.0` of the launch header, exact and opaque to the implementation.
 //!
+//! # Subnormals
+//! CUDA keeps `f32` subnormals (unless `-ftz=true`); WGSL lets an implementation flush them,
+//! NVIDIA's does, and wgpu does not say which do (the runtime asks with a probe kernel). With
+//! [`WgslOptions::soft_denormals_f32`] every `f32` operation a flush could change is computed
+//! natively, checked with one compare, and redone exactly with integer code (`c_add`, `c_sub`,
+//! `c_mul` of [`softfloat`]) in a branch taken only where a subnormal may be involved; a
+//! product whose only use is a sum is checked with that sum. Comparisons and the other
+//! operations look at the bits of subnormal operands (module `emit/denormals.rs` has the
+//! details). `/`, `sqrtf`, `fmaf` and `fmodf` are integer code anyway.
+//!
 //! # How the module is built
 //! The helper functions (64-bit arithmetic, sub-word and generic-pointer accesses, atomics,
 //! conversions with CUDA's saturation) and the declarations (bindings, overrides, shared and
@@ -176,8 +186,8 @@ pub const BINDING_HEAP_U64: u32 = 2;
 /// Binding of the heap viewed as `array<atomic<i64>>` (native signed 64-bit min / max).
 pub const BINDING_HEAP_I64: u32 = 3;
 
-/// How to compile. The kernel is validated with every naga validation flag (as wgpu does
-/// when it makes a pipeline). Note that naga 30's uniformity analysis does not reject a
+/// How to compile. The kernel is always validated with every naga validation flag (as wgpu
+/// does when it makes a pipeline). Note that naga 30's uniformity analysis does not reject a
 /// `workgroupBarrier` in non-uniform control flow (Tint does): barriers are placed where the
 /// CUDA source has `__syncthreads`, whose uniformity is the kernel's own contract, as in CUDA.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -191,6 +201,11 @@ pub struct WgslOptions {
     /// a storage barrier is a device-scope memory barrier in wgpu's SPIR-V, which cost a
     /// transpose a fifth of its time on an H100.
     pub distinct_pointer_params: bool,
+    /// Keep CUDA's `f32` subnormals on an implementation that flushes them to zero
+    /// (NVIDIA's, through Vulkan): every operation a flush could change is checked and redone
+    /// exactly where needed (see the crate doc's # Subnormals). Off by default (a device that
+    /// keeps subnormals, or nvcc's `-ftz=true`).
+    pub soft_denormals_f32: bool,
 }
 
 /// Native 64-bit atomics of a device, from least to most: each level allows what the one

@@ -29,9 +29,18 @@
 //! square root of the significand times `2^26` two input bits per step (26 steps, remainder
 //! below `2^29`): 25 or 26 bits and a sticky bit. Both round once through `f32_round32`, the
 //! `u32` form of `f32_compose`.
+//!
+//! The `_sd` helpers (`f32_lt_sd`, `c_fmin_sd`, `f32_floor_sd`, ...) are the subnormal-keeping
+//! forms the emitter uses on implementations that flush (see `emit/denormals.rs`): a subnormal
+//! operand is compared through its sign-magnitude bits (`f32_order_key`), and a subnormal's
+//! floor, ceiling, truncation or rounding is built from bits. Not with a `select` between
+//! float constants: Mesa folds `select(0.0, -1.0, c)` into `-f32(c)`, which is `-0.0` for
+//! false (found by runtime/tests/webgpu_soft_denormals.rs).
 
 /// The WGSL text of the exact float helpers (`c_fma`, `c_fmod`, `c_div`, `c_sqrt`,
-/// `f32_sub_self`, `f32_mul_zero`, `f32_nan`, `f32_compose`, `f32_round32`, `f32_unpack`).
+/// `f32_sub_self`, `f32_mul_zero`, `f32_nan`, `f32_compose`, `f32_round32`, `f32_unpack`) and
+/// of the subnormal-keeping `_sd` forms of comparisons, `fminf`/`fmaxf`, `fdimf`,
+/// `__saturatef`, roundings and `rsqrtf`.
 pub const EXACT_FLOAT: &str = "
 fn f32_nan() -> f32 {
     return f32_from_bits(0x7fffffffu);
@@ -228,5 +237,146 @@ fn c_sqrt(x: f32) -> f32 {
     }
     let s = (q << 1u) | select(0u, 1u, r != 0u);
     return f32_round32(0u, s, e / 2i - 14i);
+}
+fn c_add_bits(ua: u32, ub: u32) -> f32 {
+    let aa = ua & 0x7fffffffu;
+    let ab = ub & 0x7fffffffu;
+    if aa >= 0x7f800000u || ab >= 0x7f800000u {
+        if aa > 0x7f800000u || ab > 0x7f800000u || (aa == ab && ua != ub) { return f32_nan(); }
+        return bitcast<f32>(select(ub, ua, aa == 0x7f800000u));
+    }
+    if aa == 0u || ab == 0u {
+        if aa == ab { return bitcast<f32>(ua & ub); }
+        return bitcast<f32>(select(ua, ub, aa == 0u));
+    }
+    let a_big = aa >= ab;
+    let big = select(ub, ua, a_big);
+    let nx = f32_unpack(select(ab, aa, a_big));
+    let ny = f32_unpack(select(aa, ab, a_big));
+    let mx = u32(nx.x) << 3u;
+    let my = u32(ny.x) << 3u;
+    let d = u32(nx.y - ny.y);
+    var ys = 1u;
+    if d < 27u {
+        let lost = my & ((1u << d) - 1u);
+        ys = (my >> d) | select(0u, 1u, lost != 0u);
+    }
+    if ((ua ^ ub) & 0x80000000u) == 0u {
+        return f32_round32(big & 0x80000000u, mx + ys, nx.y - 3i);
+    }
+    let diff = mx - ys;
+    if diff == 0u { return bitcast<f32>(0u); }
+    return f32_round32(big & 0x80000000u, diff, nx.y - 3i);
+}
+fn c_add(a: f32, b: f32) -> f32 {
+    return c_add_bits(bitcast<u32>(a), bitcast<u32>(b));
+}
+fn c_sub(a: f32, b: f32) -> f32 {
+    return c_add_bits(bitcast<u32>(a), bitcast<u32>(b) ^ 0x80000000u);
+}
+fn c_mul(a: f32, b: f32) -> f32 {
+    let ua = bitcast<u32>(a);
+    let ub = bitcast<u32>(b);
+    let sign = (ua ^ ub) & 0x80000000u;
+    let aa = ua & 0x7fffffffu;
+    let ab = ub & 0x7fffffffu;
+    if aa > 0x7f800000u || ab > 0x7f800000u { return f32_nan(); }
+    if aa == 0x7f800000u || ab == 0x7f800000u {
+        if aa == 0u || ab == 0u { return f32_nan(); }
+        return bitcast<f32>(sign | 0x7f800000u);
+    }
+    if aa == 0u || ab == 0u { return bitcast<f32>(sign); }
+    let na = f32_unpack(aa);
+    let nb = f32_unpack(ab);
+    let p = umul_wide(u32(na.x), u32(nb.x));
+    let s = (p.y << 11u) | (p.x >> 21u) | select(0u, 1u, (p.x & 0x1fffffu) != 0u);
+    return f32_round32(sign, s, na.y + nb.y + 21i);
+}
+fn f32_is_subnormal(x: f32) -> bool {
+    return ((bitcast<u32>(x) & 0x7fffffffu) - 1u) < 0x7fffffu;
+}
+fn f32_order_key(x: f32) -> i32 {
+    let u = bitcast<u32>(x);
+    let m = i32(u & 0x7fffffffu);
+    return select(m, -m, (u & 0x80000000u) != 0u);
+}
+fn f32_eq_sd(a: f32, b: f32) -> bool {
+    if f32_is_subnormal(a) || f32_is_subnormal(b) {
+        return f32_order_key(a) == f32_order_key(b);
+    }
+    return a == b;
+}
+fn f32_ne_sd(a: f32, b: f32) -> bool {
+    return !f32_eq_sd(a, b) || is_nan(a) || is_nan(b);
+}
+fn f32_lt_sd(a: f32, b: f32) -> bool {
+    if f32_is_subnormal(a) || f32_is_subnormal(b) {
+        return !is_nan(a) && !is_nan(b) && f32_order_key(a) < f32_order_key(b);
+    }
+    return a < b;
+}
+fn f32_le_sd(a: f32, b: f32) -> bool {
+    if f32_is_subnormal(a) || f32_is_subnormal(b) {
+        return !is_nan(a) && !is_nan(b) && f32_order_key(a) <= f32_order_key(b);
+    }
+    return a <= b;
+}
+fn f32_sub_sd(a: f32, b: f32) -> f32 {
+    let d = a - b;
+    if abs(d) >= 0x1p-100f { return d; }
+    return c_sub(a, b);
+}
+fn c_fmin_sd(a: f32, b: f32) -> f32 {
+    if is_nan(a) { return b; }
+    if is_nan(b) { return a; }
+    if f32_is_subnormal(a) || f32_is_subnormal(b) {
+        return select(a, b, f32_order_key(b) < f32_order_key(a));
+    }
+    return min(a, b);
+}
+fn c_fmax_sd(a: f32, b: f32) -> f32 {
+    if is_nan(a) { return b; }
+    if is_nan(b) { return a; }
+    if f32_is_subnormal(a) || f32_is_subnormal(b) {
+        return select(a, b, f32_order_key(a) < f32_order_key(b));
+    }
+    return max(a, b);
+}
+fn c_fdim_sd(a: f32, b: f32) -> f32 {
+    if is_nan(a) || is_nan(b) { return f32_nan(); }
+    if f32_lt_sd(b, a) { return f32_sub_sd(a, b); }
+    return 0.0f;
+}
+fn c_saturate_sd(x: f32) -> f32 {
+    if is_nan(x) { return 0.0f; }
+    let u = bitcast<u32>(x);
+    if f32_is_subnormal(x) { return bitcast<f32>(select(u, 0u, (u & 0x80000000u) != 0u)); }
+    return clamp(x, 0.0f, 1.0f);
+}
+fn f32_floor_sd(x: f32) -> f32 {
+    let negative = u32(bitcast<i32>(x) >> 31u);
+    if f32_is_subnormal(x) { return bitcast<f32>(negative & 0xbf800000u); }
+    return floor(x);
+}
+fn f32_ceil_sd(x: f32) -> f32 {
+    let negative = u32(bitcast<i32>(x) >> 31u);
+    if f32_is_subnormal(x) { return bitcast<f32>(0x3f800000u ^ (negative & 0xbf800000u)); }
+    return ceil(x);
+}
+fn f32_trunc_sd(x: f32) -> f32 {
+    if f32_is_subnormal(x) { return bitcast<f32>(bitcast<u32>(x) & 0x80000000u); }
+    return trunc(x);
+}
+fn f32_round_even_sd(x: f32) -> f32 {
+    if f32_is_subnormal(x) { return bitcast<f32>(bitcast<u32>(x) & 0x80000000u); }
+    return round(x);
+}
+fn f32_rsqrt_sd(x: f32) -> f32 {
+    if f32_is_subnormal(x) {
+        let u = bitcast<u32>(x);
+        let scaled = f32(u & 0x7fffffu) * 0x1p-85f;
+        return inverseSqrt(select(scaled, -scaled, (u & 0x80000000u) != 0u)) * 0x1p32f;
+    }
+    return inverseSqrt(x);
 }
 ";

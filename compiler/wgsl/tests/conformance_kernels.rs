@@ -71,7 +71,6 @@ fn reparse(source: &str, atomics64: Atomics64) -> Result<(), String> {
 }
 
 /// The default options with native 64-bit atomics at `atomics64`.
-#[allow(clippy::needless_update)] // Other options keep their defaults.
 fn options(atomics64: Atomics64) -> WgslOptions {
     WgslOptions {
         atomics64,

@@ -295,7 +295,6 @@ kernel \"k\" = fn0(\"p\": ptr<global>, \"x\": i64) static_shared 0
 
     fn compile_at(text: &str, atomics64: Atomics64) -> Result<WgslKernel, WgslError> {
         let module = cwcc_simt::parse_module(text).unwrap();
-        #[allow(clippy::needless_update)] // Other options keep their defaults.
         let options = WgslOptions {
             atomics64,
             ..WgslOptions::default()
