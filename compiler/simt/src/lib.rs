@@ -89,6 +89,7 @@ pub mod pass;
 pub mod passes;
 pub mod predicate;
 pub mod print;
+pub mod speculate;
 pub mod verify;
 
 pub use ir::Module;

@@ -24,6 +24,7 @@ mod atomic64;
 mod denormals;
 mod float;
 mod low;
+mod speculate;
 mod tags;
 
 use atomic64::cuda_atomic_name;
@@ -365,6 +366,13 @@ struct Emitter<'m> {
     fused_products: HashSet<Value>,
     /// The operands of each such product, for its exact recomputation.
     product_operands: HashMap<H, (H, H)>,
+    /// Set while a speculated loop is emitted optimistically: the pointer to its `ok` flag
+    /// ([`speculate`]).
+    spec_flag: Option<H>,
+    /// Set while a speculated loop's exact redo is emitted.
+    exact_redo: bool,
+    /// The address values of typed locals, by the local (for [`speculate`]).
+    typed_addr: HashMap<Value, LocalId>,
     locals: Vec<LocalRepr>,
     local_addr: HashMap<Value, LocalId>,
     shared_offsets: HashMap<GlobalId, u64>,
@@ -544,6 +552,9 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
             HashSet::new()
         },
         product_operands: HashMap::new(),
+        spec_flag: None,
+        exact_redo: false,
+        typed_addr: typed_slot_addresses(&function, &typed),
         locals: Vec::new(),
         local_addr: HashMap::new(),
         shared_offsets,
@@ -1235,6 +1246,24 @@ impl Emitter<'_> {
 
     // ---- statements ----
 
+    /// A loop statement appended to `block`.
+    fn loop_stmt(&mut self, block: &mut Block, body: &Region, continuing: &Region) -> Res<()> {
+        self.local_values.clear();
+        let body = self.region(body)?;
+        self.local_values.clear();
+        let continuing = self.region(continuing)?;
+        self.local_values.clear();
+        block.push(
+            S::Loop {
+                body,
+                continuing,
+                break_if: None,
+            },
+            Span::UNDEFINED,
+        );
+        Ok(())
+    }
+
     fn region(&mut self, r: &Region) -> Res<Block> {
         let mut block = Block::new();
         for stmt in &r.stmts {
@@ -1264,19 +1293,12 @@ impl Emitter<'_> {
                     );
                 }
                 StmtKind::Loop { body, continuing } => {
-                    self.local_values.clear();
-                    let body = self.region(body)?;
-                    self.local_values.clear();
-                    let continuing = self.region(continuing)?;
-                    self.local_values.clear();
-                    block.push(
-                        S::Loop {
-                            body,
-                            continuing,
-                            break_if: None,
-                        },
-                        Span::UNDEFINED,
-                    );
+                    match self.speculable_loop(body, continuing) {
+                        Some(stored) => {
+                            self.speculated_loop(&mut block, body, continuing, &stored)?
+                        }
+                        None => self.loop_stmt(&mut block, body, continuing)?,
+                    }
                 }
                 StmtKind::Break => block.push(S::Break, Span::UNDEFINED),
                 StmtKind::Continue => block.push(S::Continue, Span::UNDEFINED),

@@ -99,6 +99,9 @@ impl Emitter<'_> {
                 ok = self.bin(b, BO::LogicalAnd, ok, p_ok);
             }
         }
+        if self.note_speculated_check(b, ok) {
+            return Ok(fast);
+        }
         let ty = self.ty_f32;
         let var = self.func.local_variables.append(
             naga::LocalVariable {
