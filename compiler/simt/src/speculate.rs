@@ -23,7 +23,7 @@
 use crate::ir::{
     BinaryOp, FloatWidth, Function, Inst, LocalId, Module, Region, StmtKind, Type, Value,
 };
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The scalar locals a loop (`body`, `continuing`) of `f` stores, when it may be speculated
 /// (see the module doc); `None` when it may not. `scalar_local` says which scalar local
@@ -122,4 +122,50 @@ pub fn speculable_loop(
         }
     }
     has_arith.then_some(stored)
+}
+
+/// The `f32` products whose only use is as an operand of one `f32` sum or difference: their
+/// check can be left to that sum (one check and one branch per `a * b + c`).
+pub fn fusable_products(f: &Function, m: &Module) -> HashSet<Value> {
+    let is_f32 = |v: Value| {
+        f.value_type(v)
+            .and_then(|t| m.type_of(t))
+            .is_some_and(|t| matches!(t, Type::Float(FloatWidth::F32)))
+    };
+    let mut products = HashSet::new();
+    let mut uses: HashMap<Value, usize> = HashMap::new();
+    let mut summed: HashMap<Value, usize> = HashMap::new();
+    f.body.walk(&mut |stmt| match &stmt.kind {
+        StmtKind::Inst { result, inst } => {
+            if let (
+                Some(r),
+                Inst::Binary {
+                    op: BinaryOp::FMul, ..
+                },
+            ) = (result, inst)
+            {
+                if is_f32(*r) {
+                    products.insert(*r);
+                }
+            }
+            inst.for_each_operand(|v| *uses.entry(v).or_default() += 1);
+            if let Inst::Binary {
+                op: BinaryOp::FAdd | BinaryOp::FSub,
+                lhs,
+                rhs,
+            } = inst
+            {
+                for v in [lhs, rhs] {
+                    *summed.entry(*v).or_default() += 1;
+                }
+            }
+        }
+        StmtKind::If { cond, .. } => *uses.entry(*cond).or_default() += 1,
+        StmtKind::Return(Some(v)) => *uses.entry(*v).or_default() += 1,
+        _ => {}
+    });
+    products
+        .into_iter()
+        .filter(|p| uses.get(p) == Some(&1) && summed.get(p) == Some(&1))
+        .collect()
 }

@@ -319,7 +319,7 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &SpirvOptions) -> Res
         exact_redo: false,
     };
     if e.soft_denormals() {
-        e.fused_products = denormals::fusable_products(&function, &work);
+        e.fused_products = cwcc_simt::speculate::fusable_products(&function, &work);
     }
     e.analyze_provenance(&info.params)?;
     let inline_words = if params_in_push_constants {

@@ -362,7 +362,8 @@ struct Emitter<'m> {
     /// `0x80000000` and `0x7fffffff` computed from the launch header's zero word, for
     /// negation and `fabsf` as bit operations the driver cannot turn back into float ones.
     opaque_sign_masks: Option<(H, H)>,
-    /// The products checked by the sum that uses them ([`denormals::fusable_products`]).
+    /// The products checked by the sum that uses them
+    /// ([`cwcc_simt::speculate::fusable_products`]).
     fused_products: HashSet<Value>,
     /// The operands of each such product, for its exact recomputation.
     product_operands: HashMap<H, (H, H)>,
@@ -547,7 +548,7 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         soft_denormals: opts.soft_denormals_f32,
         opaque_sign_masks: None,
         fused_products: if opts.soft_denormals_f32 {
-            denormals::fusable_products(&function, &work)
+            cwcc_simt::speculate::fusable_products(&function, &work)
         } else {
             HashSet::new()
         },

@@ -31,10 +31,9 @@
 //! operations above.
 
 use super::{internal, Emitter, Res};
-use cwcc_simt::ir::{BinaryOp, FloatWidth, Function, Inst, Module, StmtKind, Type, Value};
+use cwcc_simt::ir::Value;
 use rspirv::dr::Operand;
 use rspirv::spirv::{self, GlslStd450Op as GLOp, Op, Word};
-use std::collections::{HashMap, HashSet};
 
 /// `2^-100`: a sum whose native result is at least this large is exact under flushing.
 const SUM_SAFE: f64 = 7.888_609_052_210_118e-31;
@@ -180,7 +179,8 @@ impl Emitter<'_> {
         )
     }
 
-    /// A product whose one use is a sum ([`fusable_products`]): computed natively, and
+    /// A product whose one use is a sum ([`cwcc_simt::speculate::fusable_products`]):
+    /// computed natively, and
     /// checked (and recomputed where needed) by that sum, so that `a * b + c` costs one
     /// check and one branch, after both loads.
     pub(super) fn fused_product(&mut self, lhs: Value, rhs: Value) -> Res<Word> {
@@ -362,50 +362,4 @@ impl Emitter<'_> {
         let r = self.glsl(GLOp::Ldexp, d, &[x64, e])?;
         self.f64_to_f32_exact(r)
     }
-}
-
-/// The `f32` products whose only use is as an operand of one `f32` sum or difference: their
-/// check can be left to that sum ([`Emitter::fused_product`]).
-pub(super) fn fusable_products(f: &Function, m: &Module) -> HashSet<Value> {
-    let is_f32 = |v: Value| {
-        f.value_type(v)
-            .and_then(|t| m.type_of(t))
-            .is_some_and(|t| matches!(t, Type::Float(FloatWidth::F32)))
-    };
-    let mut products = HashSet::new();
-    let mut uses: HashMap<Value, usize> = HashMap::new();
-    let mut summed: HashMap<Value, usize> = HashMap::new();
-    f.body.walk(&mut |stmt| match &stmt.kind {
-        StmtKind::Inst { result, inst } => {
-            if let (
-                Some(r),
-                Inst::Binary {
-                    op: BinaryOp::FMul, ..
-                },
-            ) = (result, inst)
-            {
-                if is_f32(*r) {
-                    products.insert(*r);
-                }
-            }
-            inst.for_each_operand(|v| *uses.entry(v).or_default() += 1);
-            if let Inst::Binary {
-                op: BinaryOp::FAdd | BinaryOp::FSub,
-                lhs,
-                rhs,
-            } = inst
-            {
-                for v in [lhs, rhs] {
-                    *summed.entry(*v).or_default() += 1;
-                }
-            }
-        }
-        StmtKind::If { cond, .. } => *uses.entry(*cond).or_default() += 1,
-        StmtKind::Return(Some(v)) => *uses.entry(*v).or_default() += 1,
-        _ => {}
-    });
-    products
-        .into_iter()
-        .filter(|p| uses.get(p) == Some(&1) && summed.get(p) == Some(&1))
-        .collect()
 }

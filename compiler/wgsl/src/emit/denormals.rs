@@ -15,7 +15,8 @@
 //!   flushed operand or result gives 0), and NaN (`inf * 0` from a flushed operand). The
 //!   check is one `abs`, one ordered compare and an `if` around the exact call, through a
 //!   function-local variable.
-//! - A product whose only use is one sum ([`fusable_products`]) is computed natively and
+//! - A product whose only use is one sum ([`cwcc_simt::speculate::fusable_products`]) is
+//!   computed natively and
 //!   checked by that sum: `a * b + c` costs one check and one branch; its exact path rounds
 //!   the product to `f32` first (`c_mul`), then adds, as CUDA's unfused `a * b + c`
 //!   (and the SPIR-V backend and the reference executor) do.
@@ -35,12 +36,10 @@
 
 use super::{Emitter, Res, H};
 use crate::WgslError;
-use cwcc_simt::ir::{BinaryOp, FloatWidth, Function, Inst, Module, StmtKind, Type, Value};
 use naga::{
     BinaryOperator as BO, Block, Expression as E, Literal, MathFunction as MF, ScalarKind, Span,
     Statement as S,
 };
-use std::collections::{HashMap, HashSet};
 
 /// `2^-100`: a sum whose native result is at least this large is exact under flushing.
 const SUM_SAFE: f32 = f32::from_bits(27 << 23);
@@ -61,7 +60,8 @@ impl Emitter<'_> {
         self.bin(b, BO::GreaterEqual, mag, k)
     }
 
-    /// A product whose one use is a sum ([`fusable_products`]): computed natively, and
+    /// A product whose one use is a sum ([`cwcc_simt::speculate::fusable_products`]):
+    /// computed natively, and
     /// checked (and recomputed where needed) by that sum.
     pub(super) fn fused_product(&mut self, b: &mut Block, l: H, r: H) -> H {
         let p = self.bin(b, BO::Multiply, l, r);
@@ -190,52 +190,6 @@ impl Emitter<'_> {
         };
         Ok(self.cast(b, r, ScalarKind::Float, None))
     }
-}
-
-/// The `f32` products whose only use is as an operand of one `f32` sum or difference: their
-/// check can be left to that sum ([`Emitter::fused_product`]).
-pub(super) fn fusable_products(f: &Function, m: &Module) -> HashSet<Value> {
-    let is_f32 = |v: Value| {
-        f.value_type(v)
-            .and_then(|t| m.type_of(t))
-            .is_some_and(|t| matches!(t, Type::Float(FloatWidth::F32)))
-    };
-    let mut products = HashSet::new();
-    let mut uses: HashMap<Value, usize> = HashMap::new();
-    let mut summed: HashMap<Value, usize> = HashMap::new();
-    f.body.walk(&mut |stmt| match &stmt.kind {
-        StmtKind::Inst { result, inst } => {
-            if let (
-                Some(r),
-                Inst::Binary {
-                    op: BinaryOp::FMul, ..
-                },
-            ) = (result, inst)
-            {
-                if is_f32(*r) {
-                    products.insert(*r);
-                }
-            }
-            inst.for_each_operand(|v| *uses.entry(v).or_default() += 1);
-            if let Inst::Binary {
-                op: BinaryOp::FAdd | BinaryOp::FSub,
-                lhs,
-                rhs,
-            } = inst
-            {
-                for v in [lhs, rhs] {
-                    *summed.entry(*v).or_default() += 1;
-                }
-            }
-        }
-        StmtKind::If { cond, .. } => *uses.entry(*cond).or_default() += 1,
-        StmtKind::Return(Some(v)) => *uses.entry(*v).or_default() += 1,
-        StmtKind::Loop { .. } | StmtKind::Break | StmtKind::Continue | StmtKind::Return(None) => {}
-    });
-    products
-        .into_iter()
-        .filter(|p| uses.get(p) == Some(&1) && summed.get(p) == Some(&1))
-        .collect()
 }
 
 #[cfg(test)]
