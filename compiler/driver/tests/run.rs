@@ -707,3 +707,156 @@ fn webgpu_ftz_drops_the_subnormal_emulation() {
         );
     }
 }
+
+/// How `cwcc run --backend webgpu` computes warp collectives: emulated through workgroup
+/// memory on lavapipe (8-wide subgroups), through the subgroup code's stand-ins with
+/// `CWCC_WGPU_SIMULATE_SUBGROUPS=1` (same results), and never through subgroups that are not
+/// CUDA's warps: lavapipe asked for 32-wide subgroups (`LP_NATIVE_VECTOR_WIDTH=1024`) reports
+/// 32 but runs 16 threads a subgroup, which the probe sees, so `CWCC_WGPU_SUBGROUPS=1` (require
+/// them) is an error there.
+#[test]
+fn webgpu_warp_collectives_use_subgroups_only_where_they_are_warps() {
+    let dir = tmp("webgpu-warps");
+    let cu = dir.join("k.cu");
+    std::fs::write(
+        &cu,
+        "extern \"C\" __global__ void k(unsigned *out) {
+    unsigned t = threadIdx.x;
+    unsigned b = __ballot_sync(0xffffffffu, t % 3 == 0);
+    int s = __shfl_down_sync(0xffffffffu, (int)t, 5);
+    out[t] = b ^ (unsigned)s;
+}
+",
+    )
+    .unwrap();
+    let run = |env: &[(&str, &str)], tag: &str| {
+        let out = dir.join(format!("out-{tag}"));
+        let o = Command::new(env!("CARGO_BIN_EXE_cwcc"))
+            .envs(env.iter().copied())
+            .args(["run", cu.to_str().unwrap(), "--kernel", "k", "--grid", "2"])
+            .args(["--block", "80", "--arg", "zeros:u32:80", "--verbose"])
+            .args(["--backend", "webgpu", "--out-dir", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let data = std::fs::read(out.join("arg0.npy")).ok();
+        (o, data)
+    };
+    let (o, emulated) = run(&[], "emulated");
+    if stderr(&o).contains("no usable WebGPU adapter") {
+        eprintln!("skipped: {}", stderr(&o));
+        return;
+    }
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lavapipe = stderr(&o).contains("llvmpipe");
+    if lavapipe {
+        assert!(stderr(&o).contains("warps emulated"), "{}", stderr(&o));
+    }
+    let (o, simulated) = run(&[("CWCC_WGPU_SIMULATE_SUBGROUPS", "1")], "simulated");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warps as simulated subgroups"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(emulated, simulated);
+    // The interpreter agrees (the last warp has 16 threads: lanes 11..15 keep their own values).
+    let interp_out = dir.join("out-interp");
+    let o = Command::new(env!("CARGO_BIN_EXE_cwcc"))
+        .args(["run", cu.to_str().unwrap(), "--kernel", "k", "--grid", "2"])
+        .args(["--block", "80", "--arg", "zeros:u32:80"])
+        .args([
+            "--backend",
+            "interp",
+            "--out-dir",
+            interp_out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(emulated, std::fs::read(interp_out.join("arg0.npy")).ok());
+    if lavapipe {
+        let (o, _) = run(
+            &[
+                ("LP_NATIVE_VECTOR_WIDTH", "1024"),
+                ("CWCC_WGPU_SUBGROUPS", "1"),
+            ],
+            "required",
+        );
+        assert!(!o.status.success());
+        assert!(
+            stderr(&o).contains("threads not in warp order"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+/// `rint` of a `double` rounds halves to even on Vulkan as in CUDA: Mesa's lavapipe (22.3,
+/// LLVM 15, seen on an AMD EPYC) rounds them toward zero in GLSL's `RoundEven`, so the
+/// SPIR-V backend computes it from `Floor` (also inside the subnormal emulation's exact
+/// narrowing to `f32`, where a wrong tie made a speculated loop's redo differ).
+#[test]
+fn vulkan_rint_of_doubles_rounds_halves_to_even() {
+    let dir = tmp("rint-f64");
+    let cu = dir.join("k.cu");
+    std::fs::write(
+        &cu,
+        "extern \"C\" __global__ void k(const double *in, double *out) {
+    int t = threadIdx.x;
+    out[t] = rint(in[t]);
+}
+",
+    )
+    .unwrap();
+    let values = [
+        0.5,
+        1.5,
+        2.5,
+        -2.5,
+        245857.5,
+        -0.3,
+        -0.0,
+        0.499_999_999_999_999_94,
+        4_503_599_627_370_497.0,
+        f64::INFINITY,
+        f64::NAN,
+        -7.5,
+        2.500_000_000_000_000_4,
+        1e300,
+        -0.5,
+        3.5,
+    ];
+    let bytes: Vec<u8> = values.iter().flat_map(|v: &f64| v.to_le_bytes()).collect();
+    let xp = dir.join("x.npy");
+    std::fs::write(&xp, write_npy(&NpyArray::from_bytes(DType::F64, bytes))).unwrap();
+    let x = format!("@{}", xp.display());
+    let run = |backend: &str| {
+        let out = dir.join(format!("out-{backend}"));
+        let o = Command::new(env!("CARGO_BIN_EXE_cwcc"))
+            .args(["run", cu.to_str().unwrap(), "--kernel", "k", "--grid", "1"])
+            .args(["--block", "16", "--arg", &x, "--arg", "zeros:f64:16"])
+            .args(["--backend", backend, "--out-dir", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        if stderr(&o).contains("no usable Vulkan device") {
+            return None;
+        }
+        assert!(o.status.success(), "{backend}: {}", stderr(&o));
+        let got = read_npy(&std::fs::read(out.join("arg1.npy")).unwrap()).unwrap();
+        Some(
+            got.data
+                .chunks(8)
+                .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
+                .collect::<Vec<u64>>(),
+        )
+    };
+    let want: Vec<u64> = values
+        .iter()
+        .map(|v| v.round_ties_even().to_bits())
+        .collect();
+    assert_eq!(run("interp").unwrap(), want);
+    match run("vulkan") {
+        Some(got) => assert_eq!(got, want),
+        None => eprintln!("skipped: no Vulkan device"),
+    }
+}

@@ -1783,6 +1783,7 @@ impl<'m> Emitter<'m> {
             UnaryOp::Floor => self.glsl(GLOp::Floor, t, &[a])?,
             UnaryOp::Ceil => self.glsl(GLOp::Ceil, t, &[a])?,
             UnaryOp::Trunc => self.glsl(GLOp::Trunc, t, &[a])?,
+            UnaryOp::RoundEven if bits == 64 => self.round_even_f64(a)?,
             UnaryOp::RoundEven => self.glsl(GLOp::RoundEven, t, &[a])?,
             UnaryOp::Popcount | UnaryOp::Clz | UnaryOp::Ctz | UnaryOp::BitReverse => {
                 self.bit_op(op, a, t, bits)?

@@ -97,8 +97,23 @@ impl Emitter<'_> {
         let tiny = self.op(Op::FOrdLessThan, boolt, &[mag, min])?;
         let scale = self.c_f(64, 2f64.powi(149));
         let scaled = self.op(Op::FMul, d, &[mag, scale])?;
-        let rounded = self.glsl(GLOp::RoundEven, d, &[scaled])?;
-        let m = self.op(Op::ConvertFToU, u32t, &[rounded])?;
+        // Rounded to nearest even without `RoundEven` (see `round_even_f64`): the integer
+        // part, plus one where the fraction is above one half, or one half and the integer
+        // part odd. Where the result is used, `scaled` is below 2^23 and every step exact.
+        let floor = self.glsl(GLOp::Floor, d, &[scaled])?;
+        let frac = self.op(Op::FSub, d, &[scaled, floor])?;
+        let whole = self.op(Op::ConvertFToU, u32t, &[floor])?;
+        let one = self.c_u32(1);
+        let odd_bit = self.op(Op::BitwiseAnd, u32t, &[whole, one])?;
+        let zero32 = self.c_u32(0);
+        let odd = self.op(Op::INotEqual, boolt, &[odd_bit, zero32])?;
+        let half = self.c_f(64, 0.5);
+        let above = self.op(Op::FOrdGreaterThan, boolt, &[frac, half])?;
+        let at_half = self.op(Op::FOrdEqual, boolt, &[frac, half])?;
+        let tie_up = self.op(Op::LogicalAnd, boolt, &[at_half, odd])?;
+        let up = self.op(Op::LogicalOr, boolt, &[above, tie_up])?;
+        let carry = self.op(Op::Select, u32t, &[up, one, zero32])?;
+        let m = self.op(Op::IAdd, u32t, &[whole, carry])?;
         let rbits = self.op(Op::Bitcast, u64t, &[r])?;
         let c32 = self.c_u64(32);
         let hi = self.op(Op::ShiftRightLogical, u64t, &[rbits, c32])?;
@@ -108,6 +123,39 @@ impl Emitter<'_> {
         let bits = self.op(Op::BitwiseOr, u32t, &[m, sign])?;
         let slow = self.op(Op::Bitcast, f, &[bits])?;
         self.op(Op::Select, f, &[tiny, slow, fast])
+    }
+
+    /// `rint` of an `f64` (round half to even) without GLSL's `RoundEven`, which Mesa's
+    /// lavapipe (22.3, LLVM 15, on an AMD EPYC) computes with halves rounded toward zero
+    /// (`1.5` gives `1`): the floor, plus one where the rest is above one half or is one
+    /// half and the floor odd. The rest `x - floor(x)` is exact (below 2^52 both are
+    /// multiples of `x`'s ulp and the rest is below 1; above, `x` is an integer and the rest
+    /// 0); a zero result keeps `x`'s sign, and infinities and NaN come back unchanged.
+    pub(super) fn round_even_f64(&mut self, x: Word) -> Res<Word> {
+        let d = self.t_float(64);
+        let boolt = self.t_bool();
+        let floor = self.glsl(GLOp::Floor, d, &[x])?;
+        let frac = self.op(Op::FSub, d, &[x, floor])?;
+        let half = self.c_f(64, 0.5);
+        let halved = self.op(Op::FMul, d, &[floor, half])?;
+        let halved_floor = self.glsl(GLOp::Floor, d, &[halved])?;
+        let odd = self.op(Op::FOrdNotEqual, boolt, &[halved, halved_floor])?;
+        let above = self.op(Op::FOrdGreaterThan, boolt, &[frac, half])?;
+        let at_half = self.op(Op::FOrdEqual, boolt, &[frac, half])?;
+        let tie_up = self.op(Op::LogicalAnd, boolt, &[at_half, odd])?;
+        let up = self.op(Op::LogicalOr, boolt, &[above, tie_up])?;
+        let one = self.c_f(64, 1.0);
+        let next = self.op(Op::FAdd, d, &[floor, one])?;
+        let r = self.op(Op::Select, d, &[up, next, floor])?;
+        // -0.3 rounds to -0: the sign of `x` on a zero result.
+        let zero = self.c_f(64, 0.0);
+        let is_zero = self.op(Op::FOrdEqual, boolt, &[r, zero])?;
+        let u64t = self.t_u64();
+        let bits = self.op(Op::Bitcast, u64t, &[x])?;
+        let sign_mask = self.c_u64(1 << 63);
+        let sign = self.op(Op::BitwiseAnd, u64t, &[bits, sign_mask])?;
+        let signed_zero = self.op(Op::Bitcast, d, &[sign])?;
+        self.op(Op::Select, d, &[is_zero, signed_zero, r])
     }
 
     /// `f32` to `f64` for the exact `f32` operations computed in `f64`: exact for subnormals
