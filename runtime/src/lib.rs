@@ -299,12 +299,17 @@ impl Runtime {
                 state.device.subgroup_size()
             ),
             Device::WebGpu(state) => format!(
-                "{} (WebGPU through wgpu, {} timing{})",
+                "{} (WebGPU through wgpu, {} timing, warps {}{})",
                 state.device.name(),
                 if state.device.has_timestamps() {
                     "timestamp-query"
                 } else {
                     "wall-clock"
+                },
+                match state.device.warp_collectives() {
+                    cwcc_wgsl::WarpCollectives::Workgroup => "emulated",
+                    cwcc_wgsl::WarpCollectives::Subgroups => "as subgroups",
+                    cwcc_wgsl::WarpCollectives::SimulatedSubgroups => "as simulated subgroups",
                 },
                 if state.device.soft_denormals() {
                     ", f32 subnormals emulated"

@@ -21,10 +21,22 @@
 //! ([`WebGpuDevice::wgsl_options`]), and every bind group binds the heap buffer again as its
 //! 64-bit views ([`cwcc_wgsl::BINDING_HEAP_U64`], [`cwcc_wgsl::BINDING_HEAP_I64`]): wgpu lets
 //! one buffer be bound several times as read-write storage in one bind group.
+//!
+//! Where the adapter's subgroups are CUDA's warps (wgpu's `SUBGROUP` feature, subgroups of
+//! exactly 32, and a probe kernel run once per adapter showing that the threads `32 * w ..
+//! 32 * w + 31` of a workgroup form one subgroup in that order, for 1- and 3-D workgroups and
+//! a partial last warp), the device is opened with `SUBGROUP` and warp collectives use
+//! subgroup built-ins ([`cwcc_wgsl::WarpCollectives::Subgroups`]); elsewhere they are emulated
+//! through workgroup memory (lavapipe's subgroups are 8 wide; asked to report 32 through
+//! `LP_NATIVE_VECTOR_WIDTH=1024`, it still runs 16 threads a subgroup, which the probe sees).
+//! `CWCC_WGPU_SUBGROUPS=0` turns the built-ins off, `=1` requires them (opening a device
+//! without them is an error), and `CWCC_WGPU_SIMULATE_SUBGROUPS=1` runs the built-ins' code
+//! with workgroup-memory stand-ins ([`cwcc_wgsl::WarpCollectives::SimulatedSubgroups`], for
+//! testing it on lavapipe).
 
 use cwcc_wgsl::{
-    Atomics64, WgslKernel, WgslOptions, BINDING_HEAP_I64, BINDING_HEAP_U64, ENTRY_POINT,
-    MAX_HEAP_BYTES, OVERRIDE_BLOCK_SIZE, OVERRIDE_SHARED_WORDS,
+    Atomics64, WarpCollectives, WgslKernel, WgslOptions, BINDING_HEAP_I64, BINDING_HEAP_U64,
+    ENTRY_POINT, MAX_HEAP_BYTES, OVERRIDE_BLOCK_SIZE, OVERRIDE_SHARED_WORDS,
 };
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -60,6 +72,8 @@ pub struct WebGpuDevice {
     /// Whether kernels compiled from now on get the emulation (off when flushing is allowed,
     /// [`WebGpuDevice::set_flush_denormals`]).
     soft_denormals_f32: bool,
+    /// How kernels compute warp collectives (see the module doc).
+    warps: WarpCollectives,
 }
 
 /// An error with its chain of causes (wgpu's top-level messages are terse).
@@ -110,6 +124,17 @@ impl WebGpuDevice {
         };
         let atomics64 = atomics64_of(adapter.features());
         let required_features = required_features | atomics64_features(atomics64);
+        // Subgroups are asked for only where they may be CUDA's warps; the probe decides.
+        let subgroups_env = std::env::var("CWCC_WGPU_SUBGROUPS").ok();
+        let subgroup_candidate = subgroups_env.as_deref() != Some("0")
+            && adapter.features().contains(wgpu::Features::SUBGROUP)
+            && info.subgroup_min_size == 32
+            && info.subgroup_max_size == 32;
+        let required_features = if subgroup_candidate {
+            required_features | wgpu::Features::SUBGROUP
+        } else {
+            required_features
+        };
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("cwcc"),
             required_features,
@@ -122,8 +147,38 @@ impl WebGpuDevice {
         }));
         let emulate_denormals = soft_denormals_needed(
             std::env::var("CWCC_WGPU_SOFT_DENORMALS").ok().as_deref(),
-            || cached_flush_probe(&info, &device, &queue),
+            || cached_probe(&FLUSH_ANSWERS, &info, || flush_probe(&device, &queue)),
         );
+        let probe = if subgroup_candidate {
+            cached_probe(&SUBGROUP_ANSWERS, &info, || subgroup_probe(&device, &queue))
+        } else {
+            Ok(false)
+        };
+        let subgroups32 = probe == Ok(true);
+        if subgroups_env.as_deref() == Some("1") && !subgroups32 {
+            return Err(format!(
+                "CWCC_WGPU_SUBGROUPS=1 asks for warp collectives through subgroups, but those of \
+                 `{}` are not CUDA's warps (subgroup sizes {}..={}, SUBGROUP feature: {}, probe: \
+                 {})",
+                info.name,
+                info.subgroup_min_size,
+                info.subgroup_max_size,
+                adapter.features().contains(wgpu::Features::SUBGROUP),
+                match probe {
+                    Ok(true) => "passed".to_string(),
+                    Ok(false) if subgroup_candidate => "threads not in warp order".to_string(),
+                    Ok(false) => "not run".to_string(),
+                    Err(e) => e,
+                }
+            ));
+        }
+        let warps = if std::env::var("CWCC_WGPU_SIMULATE_SUBGROUPS").as_deref() == Ok("1") {
+            WarpCollectives::SimulatedSubgroups
+        } else if subgroups32 {
+            WarpCollectives::Subgroups
+        } else {
+            WarpCollectives::Workgroup
+        };
         let max_heap = limits
             .max_storage_buffer_binding_size
             .min(limits.max_buffer_size)
@@ -206,6 +261,7 @@ impl WebGpuDevice {
             atomics64,
             emulate_denormals,
             soft_denormals_f32: emulate_denormals,
+            warps,
         })
     }
 
@@ -219,6 +275,11 @@ impl WebGpuDevice {
     /// Whether kernels compiled now get the `f32` subnormal emulation.
     pub fn soft_denormals(&self) -> bool {
         self.soft_denormals_f32
+    }
+
+    /// How kernels compute warp collectives (see the module doc).
+    pub fn warp_collectives(&self) -> WarpCollectives {
+        self.warps
     }
 
     fn make_heap(device: &wgpu::Device, size: u64) -> wgpu::Buffer {
@@ -248,6 +309,7 @@ impl WebGpuDevice {
         WgslOptions {
             atomics64: self.atomics64,
             soft_denormals_f32: self.soft_denormals_f32,
+            warps: self.warps,
             ..WgslOptions::default()
         }
     }
@@ -647,27 +709,96 @@ pub fn soft_denormals_needed(
     }
 }
 
-/// [`flush_probe`] once per adapter and process (devices are made per runtime).
-fn cached_flush_probe(
+/// The answers of one probe kernel, per adapter.
+type ProbeAnswers = std::sync::OnceLock<std::sync::Mutex<HashMap<String, bool>>>;
+
+/// The answers of [`flush_probe`].
+static FLUSH_ANSWERS: ProbeAnswers = std::sync::OnceLock::new();
+/// The answers of [`subgroup_probe`].
+static SUBGROUP_ANSWERS: ProbeAnswers = std::sync::OnceLock::new();
+
+/// A probe's answer for this adapter, run once per adapter and process (devices are made per
+/// runtime); a probe that fails is asked again next time.
+fn cached_probe(
+    answers: &ProbeAnswers,
     info: &wgpu::AdapterInfo,
-    device: &wgpu::Device,
-    queue: &wgpu::Queue,
+    probe: impl FnOnce() -> Result<bool, String>,
 ) -> Result<bool, String> {
-    use std::sync::{Mutex, OnceLock};
-    static ANSWERS: OnceLock<Mutex<HashMap<String, bool>>> = OnceLock::new();
     let key = format!(
         "{:?} {} {:x}:{:x} {}",
         info.backend, info.name, info.vendor, info.device, info.driver_info
     );
-    let answers = ANSWERS.get_or_init(|| Mutex::new(HashMap::new()));
+    let answers = answers.get_or_init(|| std::sync::Mutex::new(HashMap::new()));
     if let Some(answer) = answers.lock().ok().and_then(|a| a.get(&key).copied()) {
         return Ok(answer);
     }
-    let answer = flush_probe(device, queue)?;
+    let answer = probe()?;
     if let Ok(mut a) = answers.lock() {
         a.insert(key, answer);
     }
     Ok(answer)
+}
+
+/// The subgroup probe's shader: each thread writes 1 where its subgroup is 32 wide, holds the
+/// threads of its warp (its first lane is the thread at the start of the warp, its ballot
+/// counts the warp's threads) and numbers them in order (a shuffle from lane `j` reads the
+/// warp's thread `j`), for workgroups of 96 threads as 96 and 8x4x3, and of 80 as 40x2 (a
+/// partial last warp). Words of a workgroup's 96 that no thread writes stay 0. (naga allows
+/// `subgroup_invocation_id` only in one-dimensional workgroups; the kernels never use it.)
+const SUBGROUP_PROBE_WGSL: &str = "
+@group(0) @binding(0) var<storage, read_write> data: array<u32>;
+fn check(t: u32, g: u32, size: u32, threads: u32) {
+    let warp = t & ~31u;
+    let n = min(32u, threads - warp);
+    let j = ((t & 31u) + 1u) % n;
+    let first = subgroupBroadcastFirst(t);
+    let count = countOneBits(subgroupBallot(true).x);
+    let next = subgroupShuffle(t, j);
+    let ok = size == 32u && first == warp && count == n && next == warp + j;
+    data[g * 96u + t] = select(0u, 1u, ok);
+}
+@compute @workgroup_size(96)
+fn flat(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) g: vec3<u32>,
+        @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) size: u32) {
+    check(t, g.x, select(0u, size, lane == (t & 31u)), 96u);
+}
+@compute @workgroup_size(8, 4, 3)
+fn cube(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) g: vec3<u32>,
+        @builtin(subgroup_size) size: u32) {
+    check(t, g.x, size, 96u);
+}
+@compute @workgroup_size(40, 2)
+fn partial(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) g: vec3<u32>,
+           @builtin(subgroup_size) size: u32) {
+    check(t, g.x, size, 80u);
+}
+";
+
+/// Whether the device's subgroups are CUDA's warps (see the module doc): runs each entry
+/// point of [`SUBGROUP_PROBE_WGSL`] over 4 workgroups and checks what every thread wrote.
+fn subgroup_probe(device: &wgpu::Device, queue: &wgpu::Queue) -> Result<bool, String> {
+    const GROUPS: u32 = 4;
+    for (entry, threads) in [("flat", 96), ("cube", 96), ("partial", 80)] {
+        let zeros = vec![0u32; 96 * GROUPS as usize];
+        let out = run_wgsl_once(device, queue, SUBGROUP_PROBE_WGSL, entry, &zeros, GROUPS)
+            .map_err(|e| format!("the subgroup probe failed: {e}"))?;
+        if !subgroup_probe_passed(&out, threads) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Whether every group of 96 words of the subgroup probe's output has 1 in its first
+/// `threads` words (one per thread) and 0 after them.
+fn subgroup_probe_passed(out: &[u32], threads: usize) -> bool {
+    !out.is_empty()
+        && out.chunks(96).all(|group| {
+            group
+                .iter()
+                .enumerate()
+                .all(|(i, &w)| w == u32::from(i < threads))
+        })
 }
 
 /// The probe's shader: a subnormal (read from memory, so nothing folds it) times 1, plus 0,
@@ -1056,6 +1187,21 @@ kernel \"swap\" = fn0(\"in\": ptr<global>, \"out\": ptr<global>) static_shared 2
             k.source.matches("storageBarrier()").count()
         };
         assert_eq!((barriers(true), barriers(false)), (0, 1));
+    }
+
+    #[test]
+    fn the_subgroup_probe_passes_only_warps_in_order() {
+        use super::subgroup_probe_passed;
+        let good: Vec<u32> = (0..192).map(|i| u32::from(i % 96 < 80)).collect();
+        assert!(subgroup_probe_passed(&good, 80));
+        assert!(!subgroup_probe_passed(&good, 96), "a thread wrote nothing");
+        let mut bad = good.clone();
+        bad[100] = 0;
+        assert!(
+            !subgroup_probe_passed(&bad, 80),
+            "a thread saw another order"
+        );
+        assert!(!subgroup_probe_passed(&[], 80));
     }
 
     #[test]

@@ -187,6 +187,13 @@ fn run_case(dir: &Path, out_dir: &Path, backend: &str) -> Result<(), String> {
         command.env("CWCC_WGPU_SOFT_DENORMALS", "1");
         backend = "webgpu";
     }
+    // `webgpu-simulated-subgroups`: warp collectives through the code that devices whose
+    // subgroups are CUDA's warps (NVIDIA's) run, with workgroup-memory stand-ins for the
+    // subgroup built-ins (lavapipe's subgroups are 8 wide).
+    if backend == "webgpu-simulated-subgroups" {
+        command.env("CWCC_WGPU_SIMULATE_SUBGROUPS", "1");
+        backend = "webgpu";
+    }
     if backend == "vulkan" {
         // The Khronos validation layer checks every launch where it is installed (CI installs
         // it); any validation error fails the launch.
@@ -290,9 +297,10 @@ fn conformance_cases_match_cuda_on_vulkan_with_soft_denormals() {
     run_vulkan_suite("vulkan-soft-denormals");
 }
 
-/// Runs the suite on WebGPU as `backend` (`webgpu` or `webgpu-soft-denormals`), when wgpu
-/// finds an adapter.
-fn run_webgpu_suite(backend: &str) {
+/// Runs the suite on WebGPU as `backend` (`webgpu`, `webgpu-soft-denormals` or
+/// `webgpu-simulated-subgroups`), when wgpu finds an adapter; only the cases that `select`
+/// accepts (by kernel source).
+fn run_webgpu_suite(backend: &str, select: fn(&str) -> bool) {
     // wgpu runs on the machine's Vulkan driver (lavapipe in CI); a machine may have none.
     let device = match cwcc_runtime::webgpu::WebGpuDevice::new() {
         Ok(device) => device.name().to_string(),
@@ -305,24 +313,60 @@ fn run_webgpu_suite(backend: &str) {
     // backend; elsewhere a listed case that passes is reported, not an error.
     let list_device = device.contains("llvmpipe") && device.contains("LLVM 15");
     eprintln!("webgpu adapter: {device}");
-    run_suite(backend, "known_failures_webgpu.txt", list_device);
+    run_suite_of(backend, "known_failures_webgpu.txt", list_device, select);
+}
+
+/// Every case.
+fn all_cases(_source: &str) -> bool {
+    true
+}
+
+/// The cases whose kernels use warp collectives (shuffles, votes, matches, warp reductions,
+/// `__activemask`, cooperative groups); the others compile the same whatever the warp mode.
+fn warp_cases(source: &str) -> bool {
+    [
+        "__shfl",
+        "__ballot",
+        "__any_sync",
+        "__all_sync",
+        "__reduce_",
+        "__match",
+        "__activemask",
+        "cooperative_groups",
+        "__syncwarp",
+    ]
+    .iter()
+    .any(|k| source.contains(k))
 }
 
 #[test]
 fn conformance_cases_match_cuda_on_webgpu() {
-    run_webgpu_suite("webgpu");
+    run_webgpu_suite("webgpu", all_cases);
+}
+
+/// The code NVIDIA's WebGPU gets for warp collectives (subgroup built-ins) with stand-ins for
+/// the built-ins: the warp cases pass.
+#[test]
+fn conformance_cases_match_cuda_on_webgpu_with_simulated_subgroups() {
+    run_webgpu_suite("webgpu-simulated-subgroups", warp_cases);
 }
 
 /// With the f32 subnormal emulation forced on (lavapipe keeps subnormals, so the exact paths
 /// run wherever the checks send them and must give CUDA's results): the same cases pass.
 #[test]
 fn conformance_cases_match_cuda_on_webgpu_with_soft_denormals() {
-    run_webgpu_suite("webgpu-soft-denormals");
+    run_webgpu_suite("webgpu-soft-denormals", all_cases);
 }
 
 /// Runs every case on `backend`; cases listed in `known_file` must fail (when
 /// `listed_must_fail`), the others pass.
 fn run_suite(backend: &str, known_file: &str, listed_must_fail: bool) {
+    run_suite_of(backend, known_file, listed_must_fail, all_cases);
+}
+
+/// [`run_suite`] over the cases whose kernel source `select` accepts (known failures of
+/// other cases are ignored).
+fn run_suite_of(backend: &str, known_file: &str, listed_must_fail: bool, select: fn(&str) -> bool) {
     let mut cases: Vec<PathBuf> = std::fs::read_dir(conformance_dir())
         .expect("testsuite/conformance exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -330,6 +374,11 @@ fn run_suite(backend: &str, known_file: &str, listed_must_fail: bool) {
         .collect();
     cases.sort();
     assert!(cases.len() >= 50, "expected at least 50 conformance cases");
+    let cases: Vec<PathBuf> = cases
+        .into_iter()
+        .filter(|p| select(&std::fs::read_to_string(p.join("kernel.cu")).unwrap_or_default()))
+        .collect();
+    assert!(!cases.is_empty(), "no conformance case selected");
     let scratch =
         std::env::temp_dir().join(format!("cwcc-conformance-{backend}-{}", std::process::id()));
     let results: Vec<(String, Result<(), String>)> = std::thread::scope(|s| {
@@ -360,7 +409,9 @@ fn run_suite(backend: &str, known_file: &str, listed_must_fail: bool) {
     });
     let _ = std::fs::remove_dir_all(&scratch);
 
-    let known = known_failures(known_file);
+    let selected: Vec<&str> = results.iter().map(|(name, _)| name.as_str()).collect();
+    let mut known = known_failures(known_file);
+    known.retain(|name, _| selected.contains(&name.as_str()));
     let mut unexpected = Vec::new();
     let mut fixed = Vec::new();
     let mut passed = 0;

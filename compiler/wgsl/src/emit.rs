@@ -359,6 +359,8 @@ struct Emitter<'m> {
     opaque_zero: Option<H>,
     /// Whether `f32` subnormals are emulated ([`denormals`]).
     soft_denormals: bool,
+    /// Whether warp collectives use the subgroup helpers ([`crate::WarpCollectives`]).
+    subgroups32: bool,
     /// `0x80000000` and `0x7fffffff` computed from the launch header's zero word, for
     /// negation and `fabsf` as bit operations the driver cannot turn back into float ones.
     opaque_sign_masks: Option<(H, H)>,
@@ -512,7 +514,7 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         local_words: (align_up(local_size, 4) / 4).max(1) as u32,
         param_bytes: param_buffer_size,
     });
-    text.push_str(warp::WARP_PRELUDE);
+    text.push_str(&warp::prelude(opts.warps));
     let mut nm = naga::front::wgsl::parse_str(&text)
         .map_err(|e| WgslError::Naga(format!("prelude: {}", e.emit_to_string(&text))))?;
     let ep_index = nm
@@ -546,6 +548,7 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         local_values: HashMap::new(),
         opaque_zero: None,
         soft_denormals: opts.soft_denormals_f32,
+        subgroups32: opts.warps != crate::WarpCollectives::Workgroup,
         opaque_sign_masks: None,
         fused_products: if opts.soft_denormals_f32 {
             cwcc_simt::speculate::fusable_products(&function, &work)
@@ -638,8 +641,7 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         .any(|(_, o)| o.name.as_deref() == Some(crate::OVERRIDE_SHARED_WORDS));
     // Validated with the capabilities of what the kernel uses, not of what the options
     // allow: this checks `WgslKernel::atomics64`, which a runtime compares with its device.
-    let flags = naga::valid::ValidationFlags::all();
-    let module_info = naga::valid::Validator::new(flags, atomics64.capabilities())
+    let module_info = validator(atomics64, opts.warps == crate::WarpCollectives::Subgroups)
         .validate(&nm)
         .map_err(|err| {
             WgslError::Naga(format!(
@@ -694,6 +696,22 @@ pub fn compile_kernel(module: &Module, kernel: &str, opts: &WgslOptions) -> Res<
         atomics64,
         distinct_pointer_params: opts.distinct_pointer_params,
     })
+}
+
+/// naga's validator with every flag and the capabilities of the given native 64-bit atomics
+/// and, with `subgroups`, of subgroup operations in compute shaders.
+pub(crate) fn validator(atomics64: Atomics64, subgroups: bool) -> naga::valid::Validator {
+    use naga::valid::{Capabilities, ShaderStages, SubgroupOperationSet, ValidationFlags};
+    let mut caps = atomics64.capabilities();
+    if subgroups {
+        caps |= Capabilities::SUBGROUP;
+    }
+    let mut v = naga::valid::Validator::new(ValidationFlags::all(), caps);
+    if subgroups {
+        v.subgroup_stages(ShaderStages::COMPUTE)
+            .subgroup_operations(SubgroupOperationSet::all());
+    }
+    v
 }
 
 /// Whether the shared array of a built module holds atomics.

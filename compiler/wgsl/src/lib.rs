@@ -156,6 +156,11 @@
 //! collective in a loop whose trip count differs between threads) is a clear error. The
 //! helpers and their semantics are in `emit/warp.rs`.
 //!
+//! On a device whose subgroups are CUDA's warps (32 wide, the threads `32 * w .. 32 * w + 31`
+//! in order; NVIDIA's), [`WarpCollectives::Subgroups`] computes the same collectives with
+//! subgroup built-ins: no workgroup memory, no barriers. The predication stays, so every lane
+//! of a subgroup is active at each built-in. The runtime decides with a probe kernel.
+//!
 //! # Not supported (clear errors)
 //! `printf`, `__trap` / `assert`, `clock()`, `__threadfence*`, `f64`, 64-bit atomics on
 //! shared memory other than `atomicAdd` / `atomicSub` with an unused result, and, without
@@ -206,6 +211,28 @@ pub struct WgslOptions {
     /// exactly where needed (see the crate doc's # Subnormals). Off by default (a device that
     /// keeps subnormals, or nvcc's `-ftz=true`).
     pub soft_denormals_f32: bool,
+    /// How warp collectives are computed (see `emit/warp.rs`); the default, through
+    /// workgroup memory, is portable WGSL.
+    pub warps: WarpCollectives,
+}
+
+/// How a kernel computes warp collectives (shuffles, votes, matches, reductions).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum WarpCollectives {
+    /// Through a workgroup array and two workgroup barriers per collective: correct whatever
+    /// the device's subgroups are (lavapipe's are 8 wide).
+    #[default]
+    Workgroup,
+    /// Through WGSL's subgroup built-ins, without workgroup memory or barriers. Only for a
+    /// device whose subgroups are CUDA's warps: 32 wide, the threads of linear index
+    /// `32 * w .. 32 * w + 31` in one subgroup in that order (the runtime checks this with a
+    /// probe kernel; NVIDIA's are). Needs wgpu's `SUBGROUP` feature. naga 30 reads the
+    /// built-ins without `enable subgroups;` (which it does not know), so the WGSL has none.
+    Subgroups,
+    /// The [`WarpCollectives::Subgroups`] code with each subgroup built-in replaced by a
+    /// workgroup-memory stand-in that behaves as a 32-wide subgroup does: for testing that
+    /// code on devices without such subgroups (lavapipe in CI).
+    SimulatedSubgroups,
 }
 
 /// Native 64-bit atomics of a device, from least to most: each level allows what the one

@@ -1,8 +1,13 @@
-//! Warp collectives, emulated through workgroup memory.
+//! Warp collectives, through workgroup memory or subgroups.
 //!
 //! WebGPU's subgroups are optional and their size is the device's (lavapipe's are 8 wide),
 //! while CUDA's warps are 32 consecutive threads of the block (linear thread id
-//! `local_invocation_index`). So every collective goes through `warp_slots`, a workgroup
+//! `local_invocation_index`). Where the runtime has checked that the device's subgroups are
+//! exactly that ([`WarpCollectives::Subgroups`], NVIDIA's), the helpers are
+//! [`SUBGROUP_HELPERS`] over subgroup built-ins (a ballot for the group, a shuffle per value,
+//! the built-in reductions for whole warps); CI runs the same helpers with workgroup-memory
+//! stand-ins for the built-ins ([`WarpCollectives::SimulatedSubgroups`]). Everywhere else (the
+//! default, portable WGSL) every collective goes through `warp_slots`, a workgroup
 //! array of [`SLOT_WORDS`] words per thread (value low word, high word, whether the thread
 //! takes part): each thread writes its slot, waits at a workgroup barrier, reads the slots of
 //! its warp's lanes and computes its result, and waits at a second barrier (so that nobody
@@ -26,7 +31,7 @@
 //! (the same holds for `__syncthreads` in such loops).
 
 use super::{Emitter, Kind, Res, H};
-use crate::WgslError;
+use crate::{WarpCollectives, WgslError};
 use cwcc_simt::ir::{Inst, MatchKind, ReduceOp, ShuffleKind, Value, VoteKind};
 use naga::{BinaryOperator as BO, Block, Expression as E, ScalarKind, Span, Statement as S};
 
@@ -146,6 +151,189 @@ fn warp_reduce(op: u32, identity: u32, t: u32, v: u32, mask: u32) -> u32 {
     return acc;
 }
 ";
+
+/// The same helpers as [`WARP_PRELUDE`] for devices whose subgroups are CUDA's warps
+/// ([`WarpCollectives::Subgroups`]): no workgroup memory and no barriers. They are written
+/// over five primitives (`sg_*`, [`NATIVE_SUBGROUP_PRIMITIVES`] or, for testing on other
+/// devices, [`SIMULATED_SUBGROUP_PRIMITIVES`]). Every thread of the block still calls them
+/// (the predication is the same), so all lanes of a subgroup are active at each primitive; a
+/// thread that CUDA would not run there passes mask 0, and the group of a caller is its mask
+/// restricted to the lanes with a mask (one ballot). Lanes past the end of a partial last warp
+/// are inactive and never in a group, so what a shuffle reads from them is discarded.
+const SUBGROUP_HELPERS: &str = "
+fn warp_group(t: u32, mask: u32) -> u32 {
+    return mask & sg_ballot(t, mask != 0u);
+}
+fn warp_source(kind: u32, t: u32, b: i32, width: i32) -> u32 {
+    let lane = i32(t & 31u);
+    let seg = 32i - width;
+    let min_lane = lane & seg;
+    let max_lane = min_lane | (31i & ~seg);
+    var j = min_lane | (b & 31i & ~seg);
+    var valid = true;
+    if kind == 1u {
+        j = lane - b;
+        valid = j >= min_lane;
+    } else if kind == 2u {
+        j = lane + b;
+        valid = j <= max_lane;
+    } else if kind == 3u {
+        j = lane ^ b;
+        valid = j <= max_lane;
+    }
+    valid = valid && j >= 0i && j < 32i;
+    return u32(select(lane, j, valid));
+}
+fn warp_shfl(kind: u32, t: u32, v: vec2<u32>, mask: u32, b: i32, width: i32) -> vec2<u32> {
+    let group = warp_group(t, mask);
+    let src = warp_source(kind, t, b, width);
+    let w = sg_shuffle2(t, v, src);
+    return select(v, w, ((group >> src) & 1u) != 0u);
+}
+fn warp_shfl_word(kind: u32, t: u32, v: u32, mask: u32, b: i32, width: i32) -> u32 {
+    let group = warp_group(t, mask);
+    let src = warp_source(kind, t, b, width);
+    let w = sg_shuffle(t, v, src);
+    return select(v, w, ((group >> src) & 1u) != 0u);
+}
+fn warp_vote(kind: u32, t: u32, pred: bool, mask: u32) -> u32 {
+    let group = warp_group(t, mask);
+    let ballot = sg_ballot(t, pred && mask != 0u) & group;
+    if kind == 0u { return select(0u, 1u, ballot != 0u); }
+    if kind == 1u { return select(0u, 1u, ballot == group); }
+    return ballot;
+}
+fn warp_match(kind: u32, t: u32, v: vec2<u32>, mask: u32) -> u32 {
+    let group = warp_group(t, mask);
+    var same = 0u;
+    var all_same = true;
+    for (var j = 0u; j < 32u; j++) {
+        let in_group = ((group >> j) & 1u) != 0u;
+        let w = sg_shuffle2(t, v, j);
+        let eq = w.x == v.x && w.y == v.y;
+        same = select(same, same | (1u << j), in_group && eq);
+        all_same = all_same && (!in_group || eq);
+    }
+    if kind == 0u { return same; }
+    return select(0u, group, all_same);
+}
+fn warp_reduce_step(op: u32, a: u32, b: u32) -> u32 {
+    switch op {
+        case 0u: { return a + b; }
+        case 1u: { return bitcast<u32>(min(bitcast<i32>(a), bitcast<i32>(b))); }
+        case 2u: { return bitcast<u32>(max(bitcast<i32>(a), bitcast<i32>(b))); }
+        case 3u: { return min(a, b); }
+        case 4u: { return max(a, b); }
+        case 5u: { return a & b; }
+        case 6u: { return a | b; }
+        default: { return a ^ b; }
+    }
+}
+fn warp_reduce(op: u32, identity: u32, t: u32, v: u32, mask: u32) -> u32 {
+    let group = warp_group(t, mask);
+    if sg_all(t, group == 0xffffffffu) {
+        return sg_reduce(t, op, v);
+    }
+    var acc = identity;
+    for (var j = 0u; j < 32u; j++) {
+        let r = warp_reduce_step(op, acc, sg_shuffle(t, v, j));
+        acc = select(acc, r, ((group >> j) & 1u) != 0u);
+    }
+    return acc;
+}
+";
+
+/// The subgroup primitives of [`SUBGROUP_HELPERS`] as WGSL's built-ins (`t`, the caller's
+/// linear thread index, is unused). `sg_reduce` is only called where every lane of the warp
+/// is in the group.
+pub const NATIVE_SUBGROUP_PRIMITIVES: &str = "
+fn sg_ballot(t: u32, p: bool) -> u32 { return subgroupBallot(p).x; }
+fn sg_shuffle(t: u32, v: u32, j: u32) -> u32 { return subgroupShuffle(v, j); }
+fn sg_shuffle2(t: u32, v: vec2<u32>, j: u32) -> vec2<u32> { return subgroupShuffle(v, j); }
+fn sg_all(t: u32, p: bool) -> bool { return subgroupAll(p); }
+fn sg_reduce(t: u32, op: u32, v: u32) -> u32 {
+    switch op {
+        case 0u: { return subgroupAdd(v); }
+        case 1u: { return bitcast<u32>(subgroupMin(bitcast<i32>(v))); }
+        case 2u: { return bitcast<u32>(subgroupMax(bitcast<i32>(v))); }
+        case 3u: { return subgroupMin(v); }
+        case 4u: { return subgroupMax(v); }
+        case 5u: { return subgroupAnd(v); }
+        case 6u: { return subgroupOr(v); }
+        default: { return subgroupXor(v); }
+    }
+}
+";
+
+/// Stand-ins for [`NATIVE_SUBGROUP_PRIMITIVES`] through `warp_slots` and workgroup barriers,
+/// behaving as 32-wide subgroups of consecutive threads do ([`WarpCollectives::SimulatedSubgroups`]).
+/// Every thread of the block calls them the same number of times, in the same order (as
+/// the predication guarantees for the helpers); `sg_all` answers for the whole block, which
+/// keeps the barriers behind it uniform and still lets only whole warps take `sg_reduce`.
+pub const SIMULATED_SUBGROUP_PRIMITIVES: &str = "
+override warp_words: u32 = 3u;
+var<workgroup> warp_slots: array<u32, warp_words>;
+var<workgroup> sim_all_flag: atomic<u32>;
+
+fn sim_put(t: u32, v: vec2<u32>) {
+    workgroupBarrier();
+    warp_slots[t * 3u] = v.x;
+    warp_slots[t * 3u + 1u] = v.y;
+    workgroupBarrier();
+}
+fn sim_get(t: u32, j: u32) -> vec2<u32> {
+    let i = min((t & ~31u) + (j & 31u), block_x * block_y * block_z - 1u);
+    return vec2<u32>(warp_slots[i * 3u], warp_slots[i * 3u + 1u]);
+}
+fn sg_ballot(t: u32, p: bool) -> u32 {
+    sim_put(t, vec2<u32>(select(0u, 1u, p), 0u));
+    var b = 0u;
+    for (var j = 0u; j < 32u; j++) {
+        let i = (t & ~31u) + j;
+        let n = block_x * block_y * block_z;
+        let on = i < n && warp_slots[min(i, n - 1u) * 3u] != 0u;
+        b = select(b, b | (1u << j), on);
+    }
+    return b;
+}
+fn sg_shuffle2(t: u32, v: vec2<u32>, j: u32) -> vec2<u32> {
+    sim_put(t, v);
+    return sim_get(t, j);
+}
+fn sg_shuffle(t: u32, v: u32, j: u32) -> u32 {
+    return sg_shuffle2(t, vec2<u32>(v, 0u), j).x;
+}
+fn sg_all(t: u32, p: bool) -> bool {
+    workgroupBarrier();
+    if t == 0u { atomicStore(&sim_all_flag, 1u); }
+    workgroupBarrier();
+    if !p { atomicStore(&sim_all_flag, 0u); }
+    workgroupBarrier();
+    let r = atomicLoad(&sim_all_flag);
+    workgroupBarrier();
+    return r != 0u;
+}
+fn sg_reduce(t: u32, op: u32, v: u32) -> u32 {
+    sim_put(t, vec2<u32>(v, 0u));
+    var acc = sim_get(t, 0u).x;
+    for (var j = 1u; j < 32u; j++) {
+        acc = warp_reduce_step(op, acc, sim_get(t, j).x);
+    }
+    return acc;
+}
+";
+
+/// The warp helpers for `warps` (appended to the prelude; what a kernel does not use is
+/// removed with the other unused helpers).
+pub fn prelude(warps: WarpCollectives) -> String {
+    match warps {
+        WarpCollectives::Workgroup => WARP_PRELUDE.to_string(),
+        WarpCollectives::Subgroups => format!("{SUBGROUP_HELPERS}{NATIVE_SUBGROUP_PRIMITIVES}"),
+        WarpCollectives::SimulatedSubgroups => {
+            format!("{SUBGROUP_HELPERS}{SIMULATED_SUBGROUP_PRIMITIVES}")
+        }
+    }
+}
 
 /// Repairs naga 30's output for the emulation's declarations: the size of `warp_slots`
 /// computed from the block size (see [`WARP_WORDS_PLACEHOLDER`]) and the element type of the
@@ -293,8 +481,17 @@ impl Emitter<'_> {
                 });
                 let lane = self.val(*lane_or_delta)?;
                 let width = self.val(*width)?;
-                let r = self.call(b, "warp_shfl", vec![code, t, words, m, lane, width])?;
-                Some(self.unpack_words(b, k, r)?)
+                if self.subgroups32 && k != Kind::I64 {
+                    // One 32-bit shuffle where the value has no high word.
+                    let lo = self.component(b, words, 0);
+                    let r = self.call(b, "warp_shfl_word", vec![code, t, lo, m, lane, width])?;
+                    let zero = self.u32c(0);
+                    let r = self.compose_u64(b, r, zero);
+                    Some(self.unpack_words(b, k, r)?)
+                } else {
+                    let r = self.call(b, "warp_shfl", vec![code, t, words, m, lane, width])?;
+                    Some(self.unpack_words(b, k, r)?)
+                }
             }
             Inst::Vote { kind, mask, pred } => {
                 let m = self.mask_u32(b, *mask)?;
@@ -356,20 +553,24 @@ impl Emitter<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::{compile, WgslError, WgslOptions};
+    use crate::{compile, WarpCollectives, WgslError, WgslOptions};
 
     /// Compiles kernel `k` of `text` and checks that the WGSL parses and validates again.
     fn compile_valid(text: &str) -> crate::WgslKernel {
+        compile_valid_with(text, &WgslOptions::default())
+    }
+
+    /// [`compile_valid`] with `opts`; the WGSL is validated with subgroup operations where
+    /// the options allow them.
+    fn compile_valid_with(text: &str, opts: &WgslOptions) -> crate::WgslKernel {
         let module = cwcc_simt::parse_module(text).unwrap();
-        let k = compile(&module, "k", &WgslOptions::default()).unwrap();
+        let k = compile(&module, "k", opts).unwrap();
         let reparsed = naga::front::wgsl::parse_str(&k.source)
             .unwrap_or_else(|e| panic!("{}", e.emit_to_string(&k.source)));
-        naga::valid::Validator::new(
-            naga::valid::ValidationFlags::all(),
-            naga::valid::Capabilities::empty(),
-        )
-        .validate(&reparsed)
-        .unwrap_or_else(|e| panic!("{}", e.emit_to_string(&k.source)));
+        let subgroups = opts.warps == WarpCollectives::Subgroups;
+        crate::emit::validator(crate::Atomics64::None, subgroups)
+            .validate(&reparsed)
+            .unwrap_or_else(|e| panic!("{}", e.emit_to_string(&k.source)));
         k
     }
 
@@ -429,6 +630,63 @@ kernel \"k\" = fn0(\"out\": ptr<global>) static_shared 0
             !k.source.contains("fn warp_shfl("),
             "unused helpers are removed"
         );
+    }
+
+    #[test]
+    fn with_subgroups_every_collective_uses_subgroup_built_ins_and_no_workgroup_memory() {
+        let cases = [
+            ("shfl.idx %v2, %v1, %v1, %v6", "i32", "warp_shfl_word("),
+            ("shfl.up %v2, %v5, %v1, %v6", "f32", "warp_shfl_word("),
+            ("shfl.down %v2, %v4, %v1, %v6", "i64", "warp_shfl("),
+            ("shfl.xor %v2, %v1, %v1, %v6", "i32", "warp_shfl_word("),
+            ("vote.ballot %v2, %v3", "i32", "warp_vote("),
+            ("vote.any %v2, %v3", "i1", "warp_vote("),
+            ("vote.all %v2, %v3", "i1", "warp_vote("),
+            ("match.any %v2, %v4", "i32", "warp_match("),
+            ("match.all %v2, %v1", "i32", "warp_match("),
+            ("reduce.add %v2, %v1", "i32", "warp_reduce("),
+            ("reduce.smin %v2, %v1", "i32", "warp_reduce("),
+            ("reduce.umax %v2, %v1", "i32", "warp_reduce("),
+            ("reduce.xor %v2, %v1", "i32", "warp_reduce("),
+            ("active_mask", "i32", "warp_vote("),
+        ];
+        for (inst, ty, helper) in cases {
+            let native = WgslOptions {
+                warps: WarpCollectives::Subgroups,
+                ..WgslOptions::default()
+            };
+            let k = compile_valid_with(&kernel(inst, ty), &native);
+            assert!(k.source.contains(helper), "{inst}:\n{}", k.source);
+            assert!(
+                k.source.contains("subgroupBallot("),
+                "{inst}:\n{}",
+                k.source
+            );
+            assert!(!k.source.contains("warp_slots"), "{inst}:\n{}", k.source);
+            assert!(
+                !k.source.contains("workgroupBarrier"),
+                "{inst}:\n{}",
+                k.source
+            );
+            assert_eq!(k.warp_bytes_per_thread, 0);
+            // The simulation runs the same helpers over workgroup memory.
+            let simulated = WgslOptions {
+                warps: WarpCollectives::SimulatedSubgroups,
+                ..WgslOptions::default()
+            };
+            let k = compile_valid_with(&kernel(inst, ty), &simulated);
+            assert!(k.source.contains(helper), "{inst}:\n{}", k.source);
+            assert!(!k.source.contains("subgroup"), "{inst}:\n{}", k.source);
+            assert!(k.source.contains(super::WARP_WORDS_DECL), "{}", k.source);
+            assert_eq!(k.warp_bytes_per_thread, 12);
+        }
+        // A full warp's reduction is one subgroup built-in.
+        let native = WgslOptions {
+            warps: WarpCollectives::Subgroups,
+            ..WgslOptions::default()
+        };
+        let k = compile_valid_with(&kernel("reduce.add %v2, %v1", "i32"), &native);
+        assert!(k.source.contains("subgroupAdd("), "{}", k.source);
     }
 
     #[test]
