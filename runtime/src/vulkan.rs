@@ -84,6 +84,41 @@ unsafe extern "system" fn debug_callback(
     vk::FALSE
 }
 
+/// The subgroup probe: thread `t` (linear index) stores `__shfl_sync(~0, t, lane ^ 1)` and
+/// `__ballot_sync(~0, 1)` at words `2t` and `2t + 1`; where subgroups are warps that is
+/// `t ^ 1` and the bits of the warp's threads.
+const SUBGROUP_PROBE_SIMT: &str = "module phase simt
+fn fn0 \"probe\"(%v0: ptr<global>) {
+  %v1: i32 = thread_id.x
+  %v2: i32 = thread_id.y
+  %v3: i32 = thread_id.z
+  %v4: i32 = block_dim.x
+  %v5: i32 = block_dim.y
+  %v6: i32 = mul %v3, %v5
+  %v7: i32 = add %v6, %v2
+  %v8: i32 = mul %v7, %v4
+  %v9: i32 = add %v8, %v1
+  %v10: i32 = lane_id
+  %v11: i32 = const 1
+  %v12: i32 = xor %v10, %v11
+  %v13: i32 = const -1
+  %v14: i32 = const 32
+  %v15: i32 = shfl.idx %v13, %v9, %v12, %v14
+  %v16: i1 = const 1
+  %v17: i32 = vote.ballot %v13, %v16
+  %v18: i64 = zext %v9
+  %v19: i64 = const 8
+  %v20: i64 = mul %v18, %v19
+  %v21: ptr<global> = ptradd %v0, %v20
+  store %v21, %v15 align 4
+  %v22: i64 = const 4
+  %v23: ptr<global> = ptradd %v21, %v22
+  store %v23, %v17 align 4
+  return
+}
+kernel \"probe\" = fn0(\"out\": ptr<global>) static_shared 0
+";
+
 /// One Vulkan device with its queue, buffers and pipeline cache.
 pub struct VulkanDevice {
     validation: Option<Validation>,
@@ -192,8 +227,6 @@ fn hash_words(words: &[u32]) -> u64 {
 }
 
 impl VulkanDevice {
-    /// Opens the best Vulkan 1.2 device of this machine (see the module docs). Enables the
-    /// Khronos validation layer when `CWCC_VULKAN_VALIDATION=1` is set and the layer exists.
     /// Allows (`true`) or forbids flushing `f32` subnormals to zero for kernels compiled
     /// from now on: with `true` a device that flushes them runs kernels without the
     /// emulation (nvcc's `-ftz=true`).
@@ -201,6 +234,8 @@ impl VulkanDevice {
         self.spirv_options.soft_denormals_f32 = self.emulate_denormals && !flush;
     }
 
+    /// Opens the best Vulkan 1.2 device of this machine (see the module docs). Enables the
+    /// Khronos validation layer when `CWCC_VULKAN_VALIDATION=1` is set and the layer exists.
     pub fn new() -> Result<VulkanDevice, String> {
         let validation = std::env::var("CWCC_VULKAN_VALIDATION").is_ok_and(|v| v == "1");
         VulkanDevice::with_validation(validation)
@@ -564,7 +599,7 @@ impl VulkanDevice {
         };
         let pipeline_stats = pipeline_stats
             .then(|| ash::khr::pipeline_executable_properties::Device::new(&instance, &device));
-        Ok(VulkanDevice {
+        let mut vulkan = VulkanDevice {
             validation: None,
             _entry: entry,
             instance,
@@ -586,7 +621,85 @@ impl VulkanDevice {
             timestamps,
             buffers: Vec::new(),
             pipelines: HashMap::new(),
-        })
+        };
+        vulkan.check_subgroups_are_warps();
+        Ok(vulkan)
+    }
+
+    /// Where kernels would use 32-wide subgroups as warps, runs [`SUBGROUP_PROBE_SIMT`] for
+    /// blocks of 96 threads (as 96 and 8x4x3) and of 80 (as 40x2, a partial last warp) and
+    /// falls back to the workgroup-memory emulation of warps unless every thread saw its
+    /// warp: a device may report 32-wide subgroups and run fewer threads a subgroup (lavapipe
+    /// with `LP_NATIVE_VECTOR_WIDTH=1024` reports 32 and runs 16). The reason goes to stderr
+    /// with `CWCC_VK_VERBOSE=1`.
+    fn check_subgroups_are_warps(&mut self) {
+        if self.spirv_options.subgroup_size != 32 {
+            return;
+        }
+        if let Err(why) = self.subgroup_probe() {
+            if std::env::var("CWCC_VK_VERBOSE").as_deref() == Ok("1") {
+                eprintln!("cwcc: warps emulated on `{}`: {why}", self.name);
+            }
+            self.subgroup_32 = false;
+            // Any width but 32 compiles warp collectives as the emulation.
+            if self.subgroup_size == 32 {
+                self.subgroup_size = 16;
+            }
+            self.spirv_options.subgroup_size = self.subgroup_size;
+        }
+    }
+
+    /// Runs [`SUBGROUP_PROBE_SIMT`]; `Err` says what went wrong or which thread saw what.
+    fn subgroup_probe(&mut self) -> Result<(), String> {
+        let module = cwcc_simt::parse_module(SUBGROUP_PROBE_SIMT)
+            .map_err(|e| format!("the probe does not parse: {e:?}"))?;
+        let kernel = cwcc_spirv::compile(&module, "probe", &self.spirv_options)
+            .map_err(|e| format!("the probe does not compile: {e}"))?;
+        let buffer = self.alloc(96 * 8)?;
+        let result = self.run_subgroup_probe(&kernel, buffer);
+        self.free(buffer);
+        result
+    }
+
+    /// The launches and checks of [`VulkanDevice::subgroup_probe`] with its output buffer.
+    fn run_subgroup_probe(
+        &mut self,
+        kernel: &SpirvKernel,
+        buffer: VulkanBuffer,
+    ) -> Result<(), String> {
+        let address = self.device_address(buffer)?;
+        let params = kernel.param_buffer(&[address.to_le_bytes().to_vec()])?;
+        for block in [[96, 1, 1], [8, 4, 3], [40, 2, 1]] {
+            let threads = block[0] * block[1] * block[2];
+            self.write(buffer, &[0u8; 96 * 8])?;
+            self.launch(kernel, [1, 1, 1], block, 0, &params)?;
+            let out = self.read(buffer)?;
+            let word = |i: u32| {
+                let at = i as usize * 4;
+                out.get(at..at + 4)
+                    .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+            };
+            for t in 0..threads {
+                let warp_threads = (threads - (t & !31)).min(32);
+                let want_ballot = if warp_threads == 32 {
+                    u32::MAX
+                } else {
+                    (1 << warp_threads) - 1
+                };
+                let (shuffled, ballot) = (word(2 * t), word(2 * t + 1));
+                if shuffled != Some(t ^ 1) || ballot != Some(want_ballot) {
+                    return Err(format!(
+                        "in a {}x{}x{} block thread {t} got {shuffled:?} from lane {} and \
+                         ballot {ballot:x?}",
+                        block[0],
+                        block[1],
+                        block[2],
+                        (t & 31) ^ 1
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The device's name (`llvmpipe (LLVM …)` for lavapipe).

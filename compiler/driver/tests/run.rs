@@ -860,3 +860,52 @@ fn vulkan_rint_of_doubles_rounds_halves_to_even() {
         None => eprintln!("skipped: no Vulkan device"),
     }
 }
+
+/// A Vulkan device that reports 32-wide subgroups but does not run warps of 32 threads as
+/// one subgroup (lavapipe with `LP_NATIVE_VECTOR_WIDTH=1024` reports 32 and runs 16) fails
+/// the runtime's subgroup probe and gets the workgroup-memory emulation of warps: the
+/// results are the reference executor's (with subgroup operations they were not).
+#[test]
+fn vulkan_warps_are_emulated_where_subgroups_are_not_warps() {
+    let dir = tmp("vulkan-wide-subgroups");
+    let cu = dir.join("k.cu");
+    std::fs::write(
+        &cu,
+        "extern \"C\" __global__ void k(unsigned *out) {
+    unsigned t = threadIdx.x;
+    unsigned b = __ballot_sync(0xffffffffu, t % 3 == 0);
+    int s = __shfl_down_sync(0xffffffffu, (int)t, 5);
+    out[t] = b ^ (unsigned)s;
+}
+",
+    )
+    .unwrap();
+    let run = |backend: &str, env: &[(&str, &str)]| {
+        let out = dir.join(format!("out-{backend}"));
+        let o = Command::new(env!("CARGO_BIN_EXE_cwcc"))
+            .envs(env.iter().copied())
+            .args(["run", cu.to_str().unwrap(), "--kernel", "k", "--grid", "2"])
+            .args(["--block", "80", "--arg", "zeros:u32:80", "--verbose"])
+            .args(["--backend", backend, "--out-dir", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        (o, std::fs::read(out.join("arg0.npy")).ok())
+    };
+    let (o, want) = run("interp", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (o, got) = run(
+        "vulkan",
+        &[
+            ("LP_NATIVE_VECTOR_WIDTH", "1024"),
+            ("CWCC_VULKAN_VALIDATION", "1"),
+        ],
+    );
+    let err = stderr(&o);
+    if err.contains("no usable Vulkan device") || !err.contains("llvmpipe") {
+        eprintln!("skipped: not lavapipe ({err})");
+        return;
+    }
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains("subgroup size 32"), "{err}");
+    assert_eq!(got, want);
+}
