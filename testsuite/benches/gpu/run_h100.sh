@@ -55,6 +55,15 @@ if "$CWCC" run --help 2>/dev/null | grep -q webgpu; then
         *) backends="vulkan webgpu" ;;
     esac
 fi
+# What each GPU backend chose (subgroup size, subnormal emulation, warps through subgroups).
+for backend in $backends; do
+    (
+        cd testsuite/conformance/warp_vote || exit 2
+        read -r -a run_args < run.args
+        "$CWCC" run kernel.cu "${run_args[@]}" --backend "$backend" --verbose \
+            --out-dir /tmp/conf-probe-$backend 2>&1 | grep '^note: running on'
+    ) >> "$OUT/device.txt"
+done
 
 if [ $SKIP_CONF = 0 ]; then
     LOGS=/tmp/conf-logs
