@@ -708,15 +708,9 @@ fn webgpu_ftz_drops_the_subnormal_emulation() {
     }
 }
 
-/// How `cwcc run --backend webgpu` computes warp collectives: emulated through workgroup
-/// memory on lavapipe (8-wide subgroups), through the subgroup code's stand-ins with
-/// `CWCC_WGPU_SIMULATE_SUBGROUPS=1` (same results), and never through subgroups that are not
-/// CUDA's warps: lavapipe asked for 32-wide subgroups (`LP_NATIVE_VECTOR_WIDTH=1024`) reports
-/// 32 but runs 16 threads a subgroup, which the probe sees, so `CWCC_WGPU_SUBGROUPS=1` (require
-/// them) is an error there.
-#[test]
-fn webgpu_warp_collectives_use_subgroups_only_where_they_are_warps() {
-    let dir = tmp("webgpu-warps");
+/// Writes `k.cu` in `dir`: a kernel of a ballot and a shuffle whose results depend on
+/// which threads form a warp (run it on 80 threads: the last warp has 16).
+fn write_warp_kernel(dir: &std::path::Path) -> PathBuf {
     let cu = dir.join("k.cu");
     std::fs::write(
         &cu,
@@ -729,6 +723,19 @@ fn webgpu_warp_collectives_use_subgroups_only_where_they_are_warps() {
 ",
     )
     .unwrap();
+    cu
+}
+
+/// How `cwcc run --backend webgpu` computes warp collectives: emulated through workgroup
+/// memory on lavapipe (8-wide subgroups), through the subgroup code's stand-ins with
+/// `CWCC_WGPU_SIMULATE_SUBGROUPS=1` (same results), and never through subgroups that are not
+/// CUDA's warps: lavapipe asked for 32-wide subgroups (`LP_NATIVE_VECTOR_WIDTH=1024`) reports
+/// 32 but runs 16 threads a subgroup, which the probe sees, so `CWCC_WGPU_SUBGROUPS=1` (require
+/// them) is an error there.
+#[test]
+fn webgpu_warp_collectives_use_subgroups_only_where_they_are_warps() {
+    let dir = tmp("webgpu-warps");
+    let cu = write_warp_kernel(&dir);
     let run = |env: &[(&str, &str)], tag: &str| {
         let out = dir.join(format!("out-{tag}"));
         let o = Command::new(env!("CARGO_BIN_EXE_cwcc"))
@@ -868,18 +875,7 @@ fn vulkan_rint_of_doubles_rounds_halves_to_even() {
 #[test]
 fn vulkan_warps_are_emulated_where_subgroups_are_not_warps() {
     let dir = tmp("vulkan-wide-subgroups");
-    let cu = dir.join("k.cu");
-    std::fs::write(
-        &cu,
-        "extern \"C\" __global__ void k(unsigned *out) {
-    unsigned t = threadIdx.x;
-    unsigned b = __ballot_sync(0xffffffffu, t % 3 == 0);
-    int s = __shfl_down_sync(0xffffffffu, (int)t, 5);
-    out[t] = b ^ (unsigned)s;
-}
-",
-    )
-    .unwrap();
+    let cu = write_warp_kernel(&dir);
     let run = |backend: &str, env: &[(&str, &str)]| {
         let out = dir.join(format!("out-{backend}"));
         let o = Command::new(env!("CARGO_BIN_EXE_cwcc"))

@@ -50,6 +50,43 @@ const WARP_WORDS_PLACEHOLDER: &str = "override warp_words: u32 = 3u;";
 /// The declaration of `warp_words` in the written WGSL: three words per thread of the block.
 const WARP_WORDS_DECL: &str = "override warp_words: u32 = 3u * block_x * block_y * block_z;";
 
+/// Helpers of both kinds of warp collectives: the lane a shuffle reads (its own lane where
+/// the source is outside its segment of `width` lanes) and one step of a warp reduction.
+const WARP_COMMON: &str = "
+fn warp_source(kind: u32, t: u32, b: i32, width: i32) -> u32 {
+    let lane = i32(t & 31u);
+    let seg = 32i - width;
+    let min_lane = lane & seg;
+    let max_lane = min_lane | (31i & ~seg);
+    var j = min_lane | (b & 31i & ~seg);
+    var valid = true;
+    if kind == 1u {
+        j = lane - b;
+        valid = j >= min_lane;
+    } else if kind == 2u {
+        j = lane + b;
+        valid = j <= max_lane;
+    } else if kind == 3u {
+        j = lane ^ b;
+        valid = j <= max_lane;
+    }
+    valid = valid && j >= 0i && j < 32i;
+    return u32(select(lane, j, valid));
+}
+fn warp_reduce_step(op: u32, a: u32, b: u32) -> u32 {
+    switch op {
+        case 0u: { return a + b; }
+        case 1u: { return bitcast<u32>(min(bitcast<i32>(a), bitcast<i32>(b))); }
+        case 2u: { return bitcast<u32>(max(bitcast<i32>(a), bitcast<i32>(b))); }
+        case 3u: { return min(a, b); }
+        case 4u: { return max(a, b); }
+        case 5u: { return a & b; }
+        case 6u: { return a | b; }
+        default: { return a ^ b; }
+    }
+}
+";
+
 /// The declarations and helper functions of the emulation (appended to the prelude; what a
 /// kernel does not use is removed with the other unused helpers).
 pub const WARP_PRELUDE: &str = "
@@ -73,24 +110,7 @@ fn warp_value(t: u32, j: u32) -> vec2<u32> {
 }
 fn warp_shfl(kind: u32, t: u32, v: vec2<u32>, mask: u32, b: i32, width: i32) -> vec2<u32> {
     warp_publish(t, v, mask);
-    let lane = i32(t & 31u);
-    let seg = 32i - width;
-    let min_lane = lane & seg;
-    let max_lane = min_lane | (31i & ~seg);
-    var j = min_lane | (b & 31i & ~seg);
-    var valid = true;
-    if kind == 1u {
-        j = lane - b;
-        valid = j >= min_lane;
-    } else if kind == 2u {
-        j = lane + b;
-        valid = j <= max_lane;
-    } else if kind == 3u {
-        j = lane ^ b;
-        valid = j <= max_lane;
-    }
-    valid = valid && j >= 0i && j < 32i;
-    let src = u32(select(lane, j, valid));
+    let src = warp_source(kind, t, b, width);
     let r = select(v, warp_value(t, src), warp_in_group(t, mask, src));
     workgroupBarrier();
     return r;
@@ -128,18 +148,6 @@ fn warp_match(kind: u32, t: u32, v: vec2<u32>, mask: u32) -> u32 {
     if kind == 0u { return same; }
     return select(0u, group, all_same);
 }
-fn warp_reduce_step(op: u32, a: u32, b: u32) -> u32 {
-    switch op {
-        case 0u: { return a + b; }
-        case 1u: { return bitcast<u32>(min(bitcast<i32>(a), bitcast<i32>(b))); }
-        case 2u: { return bitcast<u32>(max(bitcast<i32>(a), bitcast<i32>(b))); }
-        case 3u: { return min(a, b); }
-        case 4u: { return max(a, b); }
-        case 5u: { return a & b; }
-        case 6u: { return a | b; }
-        default: { return a ^ b; }
-    }
-}
 fn warp_reduce(op: u32, identity: u32, t: u32, v: u32, mask: u32) -> u32 {
     warp_publish(t, vec2<u32>(v, 0u), mask);
     var acc = identity;
@@ -163,26 +171,6 @@ fn warp_reduce(op: u32, identity: u32, t: u32, v: u32, mask: u32) -> u32 {
 const SUBGROUP_HELPERS: &str = "
 fn warp_group(t: u32, mask: u32) -> u32 {
     return mask & sg_ballot(t, mask != 0u);
-}
-fn warp_source(kind: u32, t: u32, b: i32, width: i32) -> u32 {
-    let lane = i32(t & 31u);
-    let seg = 32i - width;
-    let min_lane = lane & seg;
-    let max_lane = min_lane | (31i & ~seg);
-    var j = min_lane | (b & 31i & ~seg);
-    var valid = true;
-    if kind == 1u {
-        j = lane - b;
-        valid = j >= min_lane;
-    } else if kind == 2u {
-        j = lane + b;
-        valid = j <= max_lane;
-    } else if kind == 3u {
-        j = lane ^ b;
-        valid = j <= max_lane;
-    }
-    valid = valid && j >= 0i && j < 32i;
-    return u32(select(lane, j, valid));
 }
 fn warp_shfl(kind: u32, t: u32, v: vec2<u32>, mask: u32, b: i32, width: i32) -> vec2<u32> {
     let group = warp_group(t, mask);
@@ -216,18 +204,6 @@ fn warp_match(kind: u32, t: u32, v: vec2<u32>, mask: u32) -> u32 {
     }
     if kind == 0u { return same; }
     return select(0u, group, all_same);
-}
-fn warp_reduce_step(op: u32, a: u32, b: u32) -> u32 {
-    switch op {
-        case 0u: { return a + b; }
-        case 1u: { return bitcast<u32>(min(bitcast<i32>(a), bitcast<i32>(b))); }
-        case 2u: { return bitcast<u32>(max(bitcast<i32>(a), bitcast<i32>(b))); }
-        case 3u: { return min(a, b); }
-        case 4u: { return max(a, b); }
-        case 5u: { return a & b; }
-        case 6u: { return a | b; }
-        default: { return a ^ b; }
-    }
 }
 fn warp_reduce(op: u32, identity: u32, t: u32, v: u32, mask: u32) -> u32 {
     let group = warp_group(t, mask);
@@ -327,10 +303,12 @@ fn sg_reduce(t: u32, op: u32, v: u32) -> u32 {
 /// removed with the other unused helpers).
 pub fn prelude(warps: WarpCollectives) -> String {
     match warps {
-        WarpCollectives::Workgroup => WARP_PRELUDE.to_string(),
-        WarpCollectives::Subgroups => format!("{SUBGROUP_HELPERS}{NATIVE_SUBGROUP_PRIMITIVES}"),
+        WarpCollectives::Workgroup => format!("{WARP_COMMON}{WARP_PRELUDE}"),
+        WarpCollectives::Subgroups => {
+            format!("{WARP_COMMON}{SUBGROUP_HELPERS}{NATIVE_SUBGROUP_PRIMITIVES}")
+        }
         WarpCollectives::SimulatedSubgroups => {
-            format!("{SUBGROUP_HELPERS}{SIMULATED_SUBGROUP_PRIMITIVES}")
+            format!("{WARP_COMMON}{SUBGROUP_HELPERS}{SIMULATED_SUBGROUP_PRIMITIVES}")
         }
     }
 }
