@@ -44,6 +44,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("stencil2d", include_str!("gpu/stencil2d.cu")),
     ("matmul", include_str!("gpu/matmul.cu")),
     ("reduce", include_str!("gpu/reduce.cu")),
+    ("reduce_warp", include_str!("gpu/reduce_warp.cu")),
     ("transpose", include_str!("gpu/transpose.cu")),
     ("histogram", include_str!("gpu/histogram.cu")),
     ("empty", include_str!("gpu/empty.cu")),
@@ -215,6 +216,25 @@ fn cases(quick: bool, n_log2: u32) -> Vec<Case> {
             flops: n as f64,
         });
     }
+    // reduce_warp: the same sums through warp shuffles (the warp collectives' speed)
+    {
+        let n: usize = if quick { 1 << 16 } else { 1 << n_log2 };
+        v.push(Case {
+            name: "reduce_warp",
+            kernel: "reduce_warp",
+            size: format!("n=2^{}", n.trailing_zeros()),
+            grid: [(n / 512) as u32, 1, 1],
+            block: [256, 1, 1],
+            args: vec![Arg::Input(0), Arg::Output, Arg::U32(n as u32)],
+            inputs: vec![bytes_of(&floats(n, 6))],
+            output_len: n / 512 * 4,
+            output_fill: 0xFF,
+            check: Check::Rel(1e-6),
+            target: 1.3,
+            bytes: (n * 4 + n / 512 * 4) as f64,
+            flops: n as f64,
+        });
+    }
     // transpose
     {
         let w: usize = if quick { 256 } else { 4096 };
@@ -344,6 +364,34 @@ fn cpu_reference(case: &Case) -> Option<Vec<u8>> {
                         half /= 2;
                     }
                     s[0]
+                })
+                .collect();
+            Some(bytes_of(&partial))
+        }
+        "reduce_warp" => {
+            // __shfl_down_sync over 32 lanes: a lane whose source is past the warp adds its
+            // own value (only lane 0's sum is kept, and it never reads such a lane).
+            let warp_sum = |mut lanes: Vec<f32>| {
+                let mut offset = 16;
+                while offset > 0 {
+                    lanes = (0..32)
+                        .map(|l| lanes[l] + lanes[if l + offset < 32 { l + offset } else { l }])
+                        .collect();
+                    offset /= 2;
+                }
+                lanes[0]
+            };
+            let a = f32s(ins[0]);
+            let partial: Vec<f32> = a
+                .chunks(512)
+                .map(|block| {
+                    let v: Vec<f32> = (0..256).map(|t| block[t] + block[t + 256]).collect();
+                    let warps: Vec<f32> = v.chunks(32).map(|w| warp_sum(w.to_vec())).collect();
+                    warp_sum(
+                        (0..32)
+                            .map(|l| warps.get(l).copied().unwrap_or(0.0))
+                            .collect(),
+                    )
                 })
                 .collect();
             Some(bytes_of(&partial))

@@ -18,6 +18,7 @@
 #include "stencil2d.cu"
 #include "matmul.cu"
 #include "reduce.cu"
+#include "reduce_warp.cu"
 #include "transpose.cu"
 #include "histogram.cu"
 #include "empty.cu"
@@ -176,6 +177,15 @@ int main(int argc, char** argv)
         float* partial;
         CHECK(cudaMalloc(&partial, (size_t)n / 512 * 4));
         bench("reduce", [&] { reduce<<<n / 512, 256>>>(in, partial, n); }, partial, (size_t)n / 512 * 4, 0xFF);
+        CHECK(cudaFree(in)); CHECK(cudaFree(partial));
+    }
+    {  // reduce_warp
+        unsigned n = quick ? 1u << 16 : 1u << n_log2;
+        float* in = upload(floats(n, 6));
+        float* partial;
+        CHECK(cudaMalloc(&partial, (size_t)n / 512 * 4));
+        bench("reduce_warp", [&] { reduce_warp<<<n / 512, 256>>>(in, partial, n); }, partial,
+              (size_t)n / 512 * 4, 0xFF);
         CHECK(cudaFree(in)); CHECK(cudaFree(partial));
     }
     {  // transpose
