@@ -519,6 +519,8 @@ impl VulkanDevice {
             soft_denormals_f32,
             // For tests: behave like a flushing GPU (see `SpirvOptions::simulate_flush_f32`).
             simulate_flush_f32: std::env::var("CWCC_VK_SIMULATE_FTZ").as_deref() == Ok("1"),
+            // An experiment to measure (see `SpirvOptions::exact_by_select`).
+            exact_by_select: std::env::var("CWCC_VK_EXACT_SELECT").as_deref() == Ok("1"),
             preserve_inf_nan: u8::from(
                 float_controls.shader_signed_zero_inf_nan_preserve_float32 != 0,
             ) | (u8::from(

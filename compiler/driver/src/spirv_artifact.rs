@@ -25,6 +25,7 @@ pub fn portable_spirv_options() -> SpirvOptions {
         soft_denormals_f32: true,
         simulate_flush_f32: false,
         preserve_inf_nan: 0,
+        exact_by_select: false,
     }
 }
 

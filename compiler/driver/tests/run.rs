@@ -615,11 +615,12 @@ fn vulkan_simulated_flushing_is_repaired_by_the_emulation() {
     let xp = dir.join("x.npy");
     std::fs::write(&xp, write_npy(&NpyArray::from_bytes(DType::F32, xs))).unwrap();
     let x = format!("@{}", xp.display());
-    let run = |soft: &str| {
-        let out = dir.join(format!("out-{soft}"));
+    let run = |soft: &str, select: &str| {
+        let out = dir.join(format!("out-{soft}-{select}"));
         let o = Command::new(env!("CARGO_BIN_EXE_cwcc"))
             .env("CWCC_VK_SIMULATE_FTZ", "1")
             .env("CWCC_VK_SOFT_DENORMALS", soft)
+            .env("CWCC_VK_EXACT_SELECT", select)
             .args(["run", cu.to_str().unwrap(), "--kernel", "k", "--grid", "1"])
             .args(["--block", "4", "--arg", &x, "--arg", "zeros:f32:4"])
             .args(["--backend", "vulkan", "--out-dir", out.to_str().unwrap()])
@@ -637,18 +638,19 @@ fn vulkan_simulated_flushing_is_repaired_by_the_emulation() {
                 .collect::<Vec<f32>>(),
         )
     };
-    let Some(flushed) = run("0") else {
+    let Some(flushed) = run("0", "0") else {
         eprintln!("skipped: no Vulkan device");
         return;
     };
     // 2e-38 * 0.5 is subnormal: flushed to 0 before the sum.
     assert_eq!(flushed, [0.0, -0.0, 1.5, 2e-38]);
-    let exact = run("1").unwrap();
     let want: Vec<f32> = [1e-40f32, -3e-39, 1.0, 2e-38]
         .iter()
         .map(|v| v * 0.5 + v)
         .collect();
-    assert_eq!(exact, want);
+    assert_eq!(run("1", "0").unwrap(), want);
+    // The exact results picked by a select instead of a branch (an experiment's switch).
+    assert_eq!(run("1", "1").unwrap(), want);
 }
 
 /// `cwcc run --backend webgpu` keeps f32 subnormals through the emulation where the adapter

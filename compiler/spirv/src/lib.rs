@@ -146,6 +146,12 @@ pub struct SpirvOptions {
     /// `shaderSignedZeroInfNanPreserveFloat32` / `Float64` (bit 0: f32, bit 1: f64): without
     /// it a driver may assume no infinities or NaNs, as fast math does.
     pub preserve_inf_nan: u8,
+    /// Under [`SpirvOptions::soft_denormals_f32`], outside speculated loops: compute the
+    /// exact result of every checked `+ - *` always and pick it with a `select`, instead of
+    /// branching to it where the check fails. No branch (whose reconvergence NVIDIA's
+    /// compiler brackets), more arithmetic: an experiment for kernels whose checks sit in
+    /// loops with barriers (a tree reduction), off by default until measured.
+    pub exact_by_select: bool,
 }
 
 impl Default for SpirvOptions {
@@ -159,6 +165,7 @@ impl Default for SpirvOptions {
             soft_denormals_f32: false,
             simulate_flush_f32: false,
             preserve_inf_nan: 0,
+            exact_by_select: false,
         }
     }
 }

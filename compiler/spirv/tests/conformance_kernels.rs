@@ -69,12 +69,19 @@ fn every_conformance_kernel_compiles_to_valid_spirv_or_is_unsupported() {
     let mut valid = 0;
     let mut unsupported = Vec::new();
     let mut failures = Vec::new();
-    // The third pass also emulates f32 subnormals (as for NVIDIA's driver).
-    for (subgroup_size, soft_denormals) in [(8, false), (32, false), (32, true)] {
+    // The third pass also emulates f32 subnormals (as for NVIDIA's driver), the fourth
+    // picks the emulation's exact results with selects instead of branches.
+    for (subgroup_size, soft_denormals, exact_by_select) in [
+        (8, false, false),
+        (32, false, false),
+        (32, true, false),
+        (32, true, true),
+    ] {
         let options = SpirvOptions {
             subgroup_size,
             float64: soft_denormals,
             soft_denormals_f32: soft_denormals,
+            exact_by_select,
             ..SpirvOptions::default()
         };
         for dir in cases() {

@@ -10,7 +10,8 @@
 #
 # Everything lands in $OUT: device.txt, conformance_<backend>.txt, conformance_logs.tar.gz,
 # nvcc.log, bench.log, bench_table.md. CWCC_BIN and BENCH_BIN name other binaries to test
-# (experimental builds); BENCH_ARGS adds options to the benchmark (e.g. --webgpu).
+# (experimental builds); BENCH_ARGS adds options to the benchmark (e.g. --webgpu);
+# EXPERIMENTS=1 also times the experiments' switches (see the end of this file).
 set -u
 ROOT=$(pwd)
 OUT=${OUT:-/tmp/cwcc-gpu-out}
@@ -113,4 +114,11 @@ if [ $SKIP_BENCH = 0 ]; then
     cat "$OUT/nvcc.log" | grep -v '^ptxas' | tail -12
     # shellcheck disable=SC2086
     "$BENCH" --nvcc "$NV" --out "$OUT/bench_table.md" ${BENCH_ARGS:-} 2>&1 | tee "$OUT/bench.log"
+    # EXPERIMENTS=1: the Vulkan subnormal emulation with its exact results picked by selects
+    # instead of branches (`SpirvOptions::exact_by_select`), for the kernels it could help.
+    if [ "${EXPERIMENTS:-0}" = 1 ]; then
+        CWCC_VK_EXACT_SELECT=1 "$BENCH" --nvcc "$NV" --out "$OUT/bench_select_table.md" \
+            --only reduce --only stencil2d --only saxpy --only reduce_warp 2>&1 \
+            | tee "$OUT/bench_select.log"
+    fi
 fi

@@ -276,12 +276,17 @@ impl Emitter<'_> {
         if self.note_speculated_check(ok)? {
             return Ok(fast);
         }
-        self.unless_ok(f, fast, ok, |e| {
+        let exact = |e: &mut Self| {
             let a64 = e.operand_exact(a)?;
             let b64 = e.operand_exact(b)?;
             let r = e.native_op(op, d, &[a64, b64])?;
             e.f64_to_f32_exact(r)
-        })
+        };
+        if self.opts.exact_by_select {
+            let exact = exact(self)?;
+            return self.op(Op::Select, f, &[ok, fast, exact]);
+        }
+        self.unless_ok(f, fast, ok, exact)
     }
 
     /// An ordered or unordered `f32` comparison with exact subnormals: where an operand is
