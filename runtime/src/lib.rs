@@ -101,6 +101,10 @@ pub struct LaunchStats {
     pub warnings: Vec<String>,
 }
 
+/// The largest grid CUDA launches (blocks in x, y, z); larger grids are refused for every
+/// backend (the SPIR-V backend relies on `gridDim.x < 2^31`).
+pub const MAX_GRID: [u32; 3] = [(1 << 31) - 1, 65535, 65535];
+
 /// Why a runtime operation failed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RuntimeError {
@@ -648,6 +652,12 @@ impl Runtime {
             };
             values.push(value);
         }
+        if grid[0] > MAX_GRID[0] || grid[1] > MAX_GRID[1] || grid[2] > MAX_GRID[2] {
+            return Err(RuntimeError::Launch(format!(
+                "kernel `{kernel}`: grid {}x{}x{} is larger than CUDA allows ({}x{}x{})",
+                grid[0], grid[1], grid[2], MAX_GRID[0], MAX_GRID[1], MAX_GRID[2]
+            )));
+        }
         let start = Instant::now();
         match &mut self.device {
             Device::Vulkan(state) => {
@@ -859,6 +869,18 @@ kernel \"fill\" = fn0(\"out\": ptr<global>, \"v\": i32) static_shared 0
         )
         .unwrap();
         assert_eq!(rt.read(b).unwrap(), [7, 0, 0, 0].repeat(4));
+    }
+
+    #[test]
+    fn grids_larger_than_cuda_allows_are_refused() {
+        let mut rt = runtime();
+        let b = rt.alloc_zeroed(16).unwrap();
+        let args = [KernelArg::Buffer(b), KernelArg::I32(7)];
+        for grid in [[1 << 31, 1, 1], [1, 65536, 1], [1, 1, 65536]] {
+            let e = rt.launch("fill", grid, [1, 1, 1], 0, &args).unwrap_err();
+            assert!(e.to_string().contains("larger than CUDA allows"), "{e}");
+        }
+        assert_eq!(rt.read(b).unwrap(), [0; 16], "nothing ran");
     }
 
     #[test]

@@ -1,33 +1,13 @@
 //! Loop speculation under the `f32` subnormal emulation (`emit/speculate.rs`): which loops
 //! are run optimistically (no check branch inside, an exact redo after) and which are not.
 
-use cwcc::{run_front_end, to_simt, FsLoader, Stage};
-use cwcc_frontend::pp::PpConfig;
-use cwcc_spirv::{compile, validate_with_spirv_val, SpirvOptions};
+mod common;
+
 use rspirv::spirv::Op;
 
 /// How many times each of `ops` occurs in kernel `k` of `source` built with the emulation.
 fn count_ops(source: &str, ops: &[Op]) -> Vec<usize> {
-    let out = run_front_end(
-        "k.cu",
-        source.to_string(),
-        &PpConfig::nvcc(),
-        &FsLoader,
-        Stage::Hir,
-    );
-    assert!(!out.diags.has_errors(), "the test kernel does not compile");
-    let module = to_simt(&out, &[], false).unwrap().0;
-    let options = SpirvOptions {
-        subgroup_size: 32,
-        float64: true,
-        soft_denormals_f32: true,
-        ..SpirvOptions::default()
-    };
-    let k = compile(&module, "k", &options).unwrap();
-    if let Ok(Some(msg)) = validate_with_spirv_val(&k.words) {
-        panic!("invalid module: {msg}");
-    }
-    let m = rspirv::dr::load_words(&k.words).unwrap();
+    let m = common::soft_denormals_module(source);
     let insts: Vec<Op> = m.functions[0]
         .blocks
         .iter()

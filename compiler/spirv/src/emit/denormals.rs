@@ -346,14 +346,20 @@ impl Emitter<'_> {
         let f = self.t_float(32);
         let u32t = self.t_u32();
         let bits = self.op(Op::Bitcast, u32t, &[x])?;
+        // With a constant mask NVIDIA's compiler turns the XOR (and a select on the sign bit
+        // alike) back into a float negation, which flushes there (measured on an H100). So
+        // the mask is or-ed with `gridDim.x >> 31` from the push constants: always 0 (CUDA's
+        // grids are below 2^31 blocks wide, and the runtime refuses wider ones), but not a
+        // constant to the driver. The WGSL backend does the same with a zero of its header.
+        let grid_x = self.push_member(5, u32t)?;
+        let c31 = self.c_u32(31);
+        let zero = self.op(Op::ShiftRightLogical, u32t, &[grid_x, c31])?;
+        let k = self.c_u32(if negate { 0x8000_0000 } else { 0x7fff_ffff });
+        let mask = self.op(Op::BitwiseOr, u32t, &[k, zero])?;
         let r = if negate {
-            // NVIDIA's compiler turns this (and a select on the sign bit alike) back into a
-            // float negation, which flushes there (measured on an H100): a known gap.
-            let k = self.c_u32(0x8000_0000);
-            self.op(Op::BitwiseXor, u32t, &[bits, k])?
+            self.op(Op::BitwiseXor, u32t, &[bits, mask])?
         } else {
-            let k = self.c_u32(0x7fff_ffff);
-            self.op(Op::BitwiseAnd, u32t, &[bits, k])?
+            self.op(Op::BitwiseAnd, u32t, &[bits, mask])?
         };
         self.op(Op::Bitcast, f, &[r])
     }
