@@ -1189,6 +1189,96 @@ kernel \"swap\" = fn0(\"in\": ptr<global>, \"out\": ptr<global>) static_shared 2
         assert_eq!((barriers(true), barriers(false)), (0, 1));
     }
 
+    /// Every warp collective, for [`wgpu_accepts_the_subgroup_warp_code`].
+    const COLLECTIVES: &str = "module phase simt
+fn fn0 \"k\"(%v0: ptr<global>) {
+  %v1: i32 = lane_id
+  %v2: i32 = const -1
+  %v3: i1 = const 1
+  %v4: i64 = zext %v1
+  %v6: i32 = const 32
+  %v7: i32 = shfl.idx %v2, %v1, %v1, %v6
+  %v8: i64 = shfl.down %v2, %v4, %v1, %v6
+  %v9: i32 = vote.ballot %v2, %v3
+  %v10: i1 = vote.all %v2, %v3
+  %v11: i32 = match.any %v2, %v4
+  %v12: i32 = reduce.add %v2, %v1
+  %v13: i32 = reduce.smin %v2, %v1
+  %v14: i32 = zext %v10
+  %v15: i32 = add %v7, %v9
+  %v16: i32 = add %v15, %v11
+  %v17: i32 = add %v16, %v12
+  %v18: i32 = add %v17, %v13
+  %v19: i32 = add %v18, %v14
+  %v20: i64 = zext %v19
+  %v21: i64 = add %v20, %v8
+  store %v0, %v21 align 8
+  return
+}
+kernel \"k\" = fn0(\"out\": ptr<global>) static_shared 0
+";
+
+    /// The subgroup code that NVIDIA's adapter gets (built-ins, no workgroup memory) passes
+    /// wgpu's own shader and pipeline validation on this machine's adapter when it has the
+    /// `SUBGROUP` feature (lavapipe does, with 8-wide subgroups, so the code is not run).
+    #[test]
+    fn wgpu_accepts_the_subgroup_warp_code() {
+        let module = cwcc_simt::parse_module(COLLECTIVES).unwrap();
+        let opts = cwcc_wgsl::WgslOptions {
+            warps: cwcc_wgsl::WarpCollectives::Subgroups,
+            ..cwcc_wgsl::WgslOptions::default()
+        };
+        let kernel = cwcc_wgsl::compile(&module, "k", &opts).unwrap();
+        assert!(
+            kernel.source.contains("subgroupShuffle("),
+            "{}",
+            kernel.source
+        );
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor {
+            backends: wgpu::Backends::PRIMARY,
+            ..wgpu::InstanceDescriptor::new_without_display_handle()
+        });
+        let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::PRIMARY));
+        let Some(adapter) = adapters
+            .into_iter()
+            .find(|a| a.features().contains(wgpu::Features::SUBGROUP))
+        else {
+            eprintln!("skipped: no adapter with wgpu's SUBGROUP feature");
+            return;
+        };
+        let (device, _queue) =
+            pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
+                label: None,
+                required_features: wgpu::Features::SUBGROUP,
+                ..Default::default()
+            }))
+            .unwrap();
+        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("k"),
+            source: wgpu::ShaderSource::Wgsl(kernel.source.as_str().into()),
+        });
+        let constants = [
+            (super::OVERRIDE_BLOCK_SIZE[0], 64.0),
+            (super::OVERRIDE_BLOCK_SIZE[1], 1.0),
+            (super::OVERRIDE_BLOCK_SIZE[2], 1.0),
+        ];
+        let _pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+            label: Some("k"),
+            layout: None,
+            module: &shader,
+            entry_point: Some(super::ENTRY_POINT),
+            compilation_options: wgpu::PipelineCompilationOptions {
+                constants: &constants,
+                zero_initialize_workgroup_memory: false,
+            },
+            cache: None,
+        });
+        if let Some(err) = pollster::block_on(scope.pop()) {
+            panic!("{}\n{}", super::describe(&err), kernel.source);
+        }
+    }
+
     #[test]
     fn the_subgroup_probe_passes_only_warps_in_order() {
         use super::subgroup_probe_passed;
