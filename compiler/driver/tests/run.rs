@@ -793,7 +793,7 @@ fn webgpu_warp_collectives_use_subgroups_only_where_they_are_warps() {
         );
         assert!(!o.status.success());
         assert!(
-            stderr(&o).contains("threads not in warp order"),
+            stderr(&o).contains("are not CUDA's warps"),
             "{}",
             stderr(&o)
         );
