@@ -370,17 +370,25 @@ impl Emitter<'_> {
 
     /// A value of kind `k` as two words (`vec2<u32>`; the high word is 0 below 64 bits).
     fn pack_words(&mut self, b: &mut Block, k: Kind, v: H) -> Res<H> {
+        if k == Kind::I64 {
+            return Ok(v);
+        }
+        let lo = self.pack_word(b, k, v);
         let zero = self.u32c(0);
-        let lo = match k {
-            Kind::I64 => return Ok(v),
+        Ok(self.compose_u64(b, lo, zero))
+    }
+
+    /// A value of kind `k` below 64 bits as one `u32` word (its low word).
+    fn pack_word(&mut self, b: &mut Block, k: Kind, v: H) -> H {
+        match k {
             Kind::Bool => {
                 let one = self.u32c(1);
+                let zero = self.u32c(0);
                 self.select(b, v, one, zero)
             }
             Kind::Int(_) | Kind::F32 => self.as_u32(b, v),
-            Kind::Ptr(_) => v,
-        };
-        Ok(self.compose_u64(b, lo, zero))
+            Kind::Ptr(_) | Kind::I64 => v,
+        }
     }
 
     /// The inverse of [`Emitter::pack_words`].
@@ -389,6 +397,11 @@ impl Emitter<'_> {
             return Ok(w);
         }
         let lo = self.component(b, w, 0);
+        self.unpack_word(b, k, lo)
+    }
+
+    /// The inverse of [`Emitter::pack_word`].
+    fn unpack_word(&mut self, b: &mut Block, k: Kind, lo: H) -> Res<H> {
         Ok(match k {
             Kind::Bool => {
                 let zero = self.u32c(0);
@@ -449,7 +462,6 @@ impl Emitter<'_> {
             } => {
                 let k = self.kind(*value)?;
                 let v = self.val(*value)?;
-                let words = self.pack_words(b, k, v)?;
                 let m = self.mask_u32(b, *mask)?;
                 let code = self.u32c(match kind {
                     ShuffleKind::Idx => 0,
@@ -461,12 +473,11 @@ impl Emitter<'_> {
                 let width = self.val(*width)?;
                 if self.subgroups32 && k != Kind::I64 {
                     // One 32-bit shuffle where the value has no high word.
-                    let lo = self.component(b, words, 0);
-                    let r = self.call(b, "warp_shfl_word", vec![code, t, lo, m, lane, width])?;
-                    let zero = self.u32c(0);
-                    let r = self.compose_u64(b, r, zero);
-                    Some(self.unpack_words(b, k, r)?)
+                    let word = self.pack_word(b, k, v);
+                    let r = self.call(b, "warp_shfl_word", vec![code, t, word, m, lane, width])?;
+                    Some(self.unpack_word(b, k, r)?)
                 } else {
+                    let words = self.pack_words(b, k, v)?;
                     let r = self.call(b, "warp_shfl", vec![code, t, words, m, lane, width])?;
                     Some(self.unpack_words(b, k, r)?)
                 }
