@@ -197,31 +197,13 @@ fn cases(quick: bool, n_log2: u32) -> Vec<Case> {
             flops: 2.0 * (n as f64).powi(3),
         });
     }
-    // reduce
-    {
+    // reduce, and reduce_warp: the same sums through warp shuffles (the warp collectives'
+    // speed)
+    for name in ["reduce", "reduce_warp"] {
         let n: usize = if quick { 1 << 16 } else { 1 << n_log2 };
         v.push(Case {
-            name: "reduce",
-            kernel: "reduce",
-            size: format!("n=2^{}", n.trailing_zeros()),
-            grid: [(n / 512) as u32, 1, 1],
-            block: [256, 1, 1],
-            args: vec![Arg::Input(0), Arg::Output, Arg::U32(n as u32)],
-            inputs: vec![bytes_of(&floats(n, 6))],
-            output_len: n / 512 * 4,
-            output_fill: 0xFF,
-            check: Check::Rel(1e-6),
-            target: 1.3,
-            bytes: (n * 4 + n / 512 * 4) as f64,
-            flops: n as f64,
-        });
-    }
-    // reduce_warp: the same sums through warp shuffles (the warp collectives' speed)
-    {
-        let n: usize = if quick { 1 << 16 } else { 1 << n_log2 };
-        v.push(Case {
-            name: "reduce_warp",
-            kernel: "reduce_warp",
+            name,
+            kernel: name,
             size: format!("n=2^{}", n.trailing_zeros()),
             grid: [(n / 512) as u32, 1, 1],
             block: [256, 1, 1],
